@@ -1,0 +1,171 @@
+import { TZDate } from '@date-fns/tz';
+import { ApplicationFailure } from '@temporalio/activity';
+import { nightsBetween } from '@kvartirnsk/lib/dates';
+import { domainEvent, enqueueEvent } from '@kvartirnsk/lib/events';
+import { money } from '@kvartirnsk/lib/money';
+import { PG_EXCLUSION_VIOLATION, pgErrorCode, sql } from '@kvartirnsk/lib/postgres';
+import {
+  BookingFailureType,
+  type BookingQuote,
+  type BookingRequest,
+} from '@kvartirnsk/workflows/bookings/contract';
+import { priceStay } from './pricing';
+import { stayViolations } from './stay-rules';
+import type { BookingsDb } from './schema';
+
+export const BOOKINGS_EVENT_SOURCE = 'bookings';
+
+export interface BookingActivityDeps {
+  db: BookingsDb;
+  /** Guest service fee in basis points of nights plus cleaning (1200 = 12 %). */
+  guestServiceFeeBasisPoints: number;
+}
+
+/** The instant a stay ends: the check-out date at the listing's check-out time in the listing's zone. */
+function checkOutInstant(checkOut: string, checkOutTime: string, timeZone: string): string {
+  const [year, month, day] = checkOut.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = checkOutTime.split(':').map(Number) as [number, number];
+  return new Date(new TZDate(year, month - 1, day, hour, minute, 0, timeZone).getTime()).toISOString();
+}
+
+export function createBookingActivities({ db, guestServiceFeeBasisPoints }: BookingActivityDeps) {
+  return {
+    /** Checks the request against the listing and prices it. */
+    async quoteStay(request: BookingRequest): Promise<BookingQuote> {
+      const listing = await db
+        .selectFrom('listings')
+        .selectAll()
+        .where('id', '=', request.listingId)
+        .executeTakeFirst();
+      const [violation] = stayViolations(listing, request);
+      if (violation || !listing) {
+        throw ApplicationFailure.create({
+          type: violation?.type ?? BookingFailureType.LISTING_NOT_FOUND,
+          message: violation ? `${violation.field}: ${violation.message}` : 'no such listing',
+          nonRetryable: true,
+        });
+      }
+      const nights = nightsBetween(request.checkIn, request.checkOut);
+      const pricing = priceStay(
+        {
+          nightly: money(listing.nightly_price_kopecks, listing.currency),
+          weekend:
+            listing.weekend_price_kopecks === null ? undefined : money(listing.weekend_price_kopecks, listing.currency),
+          cleaningFee: money(listing.cleaning_fee_kopecks, listing.currency),
+        },
+        request.checkIn,
+        request.checkOut,
+        guestServiceFeeBasisPoints,
+      );
+      return {
+        listingId: listing.id,
+        hostId: listing.host_id,
+        nights,
+        ...pricing,
+        checkOutAt: checkOutInstant(request.checkOut, listing.check_out_time, listing.time_zone),
+      };
+    },
+
+    /**
+     * Writes the booking row, which holds the dates: the exclusion constraint refuses an overlapping
+     * active booking. Re-running after success is a no-op, so a retried activity never double-books.
+     */
+    async holdDates(request: BookingRequest, quote: BookingQuote): Promise<void> {
+      try {
+        await db
+          .insertInto('bookings')
+          .values({
+            id: request.bookingId,
+            listing_id: request.listingId,
+            host_id: quote.hostId,
+            guest_id: request.guestId,
+            check_in: request.checkIn,
+            check_out: request.checkOut,
+            guests: request.guests,
+            status: 'held',
+            total_kopecks: quote.total.amount,
+            currency: quote.total.currency,
+            payment_intent_id: null,
+            failure_reason: null,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+      } catch (err) {
+        if (pgErrorCode(err) === PG_EXCLUSION_VIOLATION) {
+          throw ApplicationFailure.create({
+            type: BookingFailureType.DATES_UNAVAILABLE,
+            message: 'these dates are already booked',
+            nonRetryable: true,
+          });
+        }
+        throw err;
+      }
+    },
+
+    async confirmBooking(bookingId: string, paymentIntentId: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const confirmed = await trx
+          .updateTable('bookings')
+          .set({ status: 'confirmed', payment_intent_id: paymentIntentId, updated_at: sql<Date>`now()` })
+          .where('id', '=', bookingId)
+          .where('status', '=', 'held')
+          .returningAll()
+          .executeTakeFirst();
+        if (!confirmed) return;
+        await enqueueEvent(
+          trx,
+          domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.confirmed', {
+            bookingId,
+            listingId: confirmed.listing_id,
+            hostId: confirmed.host_id,
+            guestId: confirmed.guest_id,
+            checkIn: confirmed.check_in,
+            checkOut: confirmed.check_out,
+            total: { amount: confirmed.total_kopecks, currency: confirmed.currency },
+          }),
+        );
+      });
+    },
+
+    /** Frees the dates of a booking that did not go through; the compensation of holdDates. */
+    async releaseDates(bookingId: string, reason: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const released = await trx
+          .updateTable('bookings')
+          .set({ status: 'failed', failure_reason: reason, updated_at: sql<Date>`now()` })
+          .where('id', '=', bookingId)
+          .where('status', 'in', ['held', 'authorized'])
+          .returning(['listing_id', 'check_in', 'check_out'])
+          .executeTakeFirst();
+        if (!released) return;
+        await enqueueEvent(
+          trx,
+          domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.released', {
+            bookingId,
+            listingId: released.listing_id,
+            checkIn: released.check_in,
+            checkOut: released.check_out,
+            reason,
+          }),
+        );
+      });
+    },
+
+    async completeStay(bookingId: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const completed = await trx
+          .updateTable('bookings')
+          .set({ status: 'completed', updated_at: sql<Date>`now()` })
+          .where('id', '=', bookingId)
+          .where('status', '=', 'confirmed')
+          .returning(['listing_id'])
+          .executeTakeFirst();
+        if (!completed) return;
+        await enqueueEvent(
+          trx,
+          domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.completed', { bookingId, listingId: completed.listing_id }),
+        );
+      });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from './logger';
+import { notFoundHandler, problemErrorHandler } from './problem';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Keeps a caller's request id (the gateway sets one) so one id follows a request through every service. */
+const requestId: RequestHandler = (req, res, next) => {
+  const incoming = req.header(REQUEST_ID_HEADER);
+  const id = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader(REQUEST_ID_HEADER, id);
+  next();
+};
+
+export interface ServiceAppOptions {
+  logger: Logger;
+  /** Checked by /health/ready; throw or reject when a dependency is unusable. */
+  readiness?: () => Promise<void>;
+  bodyLimit?: string;
+  routes: (app: Express) => void;
+}
+
+/** The Express skeleton every service shares: ids, logs, JSON limits, health, problem+json errors. */
+export function createServiceApp({ logger, readiness, bodyLimit = '100kb', routes }: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => res.getHeader(REQUEST_ID_HEADER) as string,
+      customProps: (_req, res) => ({ requestId: res.getHeader(REQUEST_ID_HEADER) }),
+      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+    }),
+  );
+  app.use(express.json({ limit: bodyLimit, strict: true }));
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    try {
+      await readiness?.();
+      res.json({ status: 'ok' });
+    } catch (err) {
+      res.status(503).json({ status: 'unavailable', detail: (err as Error).message });
+    }
+  });
+  routes(app);
+  app.use(notFoundHandler);
+  app.use(problemErrorHandler(logger));
+  return app;
+}
+
+/** Starts listening and drains in-flight requests on SIGTERM/SIGINT before running `onClose`. */
+export function serve(app: Express, port: number, host: string, logger: Logger, onClose: () => Promise<void>): Server {
+  const server = app.listen(port, host, () => logger.info({ port, host }, 'listening'));
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      onClose().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'error while closing');
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  return server;
+}

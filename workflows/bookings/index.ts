@@ -1,0 +1,2 @@
+// The workflows the booking worker pool runs.
+export { bookingWorkflow } from './booking-workflow';
