@@ -22,7 +22,8 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** Checked by /health/ready; throw or reject when a dependency is unusable. */
   readiness?: () => Promise<void>;
-  bodyLimit?: string;
+  /** Largest JSON body accepted; `false` leaves bodies unread, for the gateway that streams them on. */
+  bodyLimit?: string | false;
   routes: (app: Express) => void;
 }
 
@@ -40,7 +41,7 @@ export function createServiceApp({ logger, readiness, bodyLimit = '100kb', route
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
     }),
   );
-  app.use(express.json({ limit: bodyLimit, strict: true }));
+  if (bodyLimit !== false) app.use(express.json({ limit: bodyLimit, strict: true }));
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });

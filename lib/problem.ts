@@ -52,18 +52,26 @@ export const conflict = (slug: string, detail: string) =>
 export const serviceUnavailable = (detail: string) =>
   new ProblemError({ type: problemType('service-unavailable'), title: 'Service unavailable', status: 503, detail });
 
-function fieldErrorOf(issue: z.core.$ZodIssue, location: readonly PropertyKey[]): FieldError {
-  const path = [...location, ...issue.path].map(String);
+function fieldError(path: readonly PropertyKey[], detail: string): FieldError {
+  const parts = path.map(String);
   return {
-    field: path.join('.'),
-    pointer: '/' + path.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/'),
-    detail: issue.message,
+    field: parts.join('.'),
+    pointer: '/' + parts.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/'),
+    detail,
   };
+}
+
+function fieldErrorsOf(issue: z.core.$ZodIssue, location: readonly PropertyKey[]): FieldError[] {
+  // An unknown key is reported on its parent object by zod; name the key itself instead.
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => fieldError([...location, ...issue.path, key], 'is not a recognised field'));
+  }
+  return [fieldError([...location, ...issue.path], issue.message)];
 }
 
 /** Turns a zod failure into a 400 whose `errors` name every bad field. */
 export function validationProblem(error: z.ZodError, location: readonly PropertyKey[] = []): ProblemError {
-  const errors = error.issues.map((issue) => fieldErrorOf(issue, location));
+  const errors = error.issues.flatMap((issue) => fieldErrorsOf(issue, location));
   const fields = [...new Set(errors.map((e) => e.field || '(body)'))].join(', ');
   return badRequest(`Invalid value for: ${fields}`, errors);
 }

@@ -2,7 +2,14 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 
 /** Temporal's Java time-skipping test server from Maven Central, wrapped by a script scripts/setup prepares. */
 export const TIME_SKIPPING_SERVER = path.resolve(__dirname, 'test-server/temporal-test-server');
@@ -37,3 +44,33 @@ const silentBundlerLogger = {
   warn: () => undefined,
   error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta),
 };
+
+/**
+ * Integration tests run against the local stack's dev server in a namespace of their own, so workers of a
+ * running local stack (namespace `default`) never pick up a test's tasks.
+ */
+export const TEST_NAMESPACE = process.env.TEMPORAL_TEST_NAMESPACE ?? 'kvartirnsk-test';
+export const TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+
+export async function connectTestClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: TEST_NAMESPACE });
+}
+
+/** Workers inside the test process, polling the real queues in the test namespace until `stop()`. */
+export async function startTestWorkers(
+  definitions: Array<Omit<WorkerOptions, 'connection' | 'namespace'>>,
+): Promise<{ stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  const workers = await Promise.all(
+    definitions.map((options) => Worker.create({ ...options, connection, namespace: TEST_NAMESPACE })),
+  );
+  const running = Promise.all(workers.map((worker) => worker.run()));
+  return {
+    async stop() {
+      for (const worker of workers) worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

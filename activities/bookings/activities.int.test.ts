@@ -1,0 +1,139 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
+import { BookingFailureType, type BookingRequest } from '@kvartirnsk/workflows/bookings/contract';
+import { createBookingActivities } from './activities';
+import { bookingsMigrations, type BookingsDatabase } from './schema';
+
+let testDb: TestDatabase<BookingsDatabase>;
+let activities: ReturnType<typeof createBookingActivities>;
+const env = new MockActivityEnvironment();
+// MockActivityEnvironment.run loses the activity's types; this keeps them.
+const run = <Args extends unknown[], Result>(fn: (...args: Args) => Promise<Result>, ...args: Args) =>
+  env.run(fn, ...args) as Promise<Result>;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase<BookingsDatabase>('bookings_activities', bookingsMigrations);
+  activities = createBookingActivities({ db: testDb.db, guestServiceFeeBasisPoints: 1000 });
+  await testDb.db
+    .insertInto('listings')
+    .values({
+      id: 'flat-1',
+      host_id: 'host-1',
+      title: 'Flat on Nevsky',
+      currency: 'RUB',
+      nightly_price_kopecks: 500_000,
+      weekend_price_kopecks: null,
+      cleaning_fee_kopecks: 100_000,
+      max_guests: 3,
+      min_nights: 2,
+      max_nights: 30,
+      instant_book: true,
+      time_zone: 'Europe/Moscow',
+      check_out_time: '11:00',
+      published: true,
+    })
+    .execute();
+});
+
+afterAll(async () => {
+  await testDb?.drop();
+});
+
+let counter = 0;
+function request(checkIn: string, checkOut: string, overrides: Partial<BookingRequest> = {}): BookingRequest {
+  counter += 1;
+  return {
+    bookingId: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
+    listingId: 'flat-1',
+    guestId: 'guest-1',
+    checkIn,
+    checkOut,
+    guests: 2,
+    ...overrides,
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+describe('quoteStay', () => {
+  it('prices the stay and computes check-out in the listing time zone', async () => {
+    const quote = await run(activities.quoteStay, request('2030-03-01', '2030-03-03'));
+    expect(quote.nights).toBe(2);
+    expect(quote.total).toEqual({ amount: (2 * 500_000 + 100_000) * 1.1, currency: 'RUB' });
+    expect(quote.checkOutAt).toBe('2030-03-03T08:00:00.000Z'); // 11:00 in Moscow (UTC+3)
+  });
+
+  it.each([
+    [{ listingId: 'nope' }, BookingFailureType.LISTING_NOT_FOUND],
+    [{ guestId: 'host-1' }, BookingFailureType.INVALID_STAY],
+    [{ guests: 4 }, BookingFailureType.INVALID_STAY],
+  ])('rejects %j as %s without retrying', async (overrides, type) => {
+    const failure = await failureOf(run(activities.quoteStay, request('2030-03-01', '2030-03-03', overrides)));
+    expect(failure.type).toBe(type);
+    expect(failure.nonRetryable).toBe(true);
+  });
+
+  it('rejects stays shorter than the minimum', async () => {
+    const failure = await failureOf(run(activities.quoteStay, request('2030-03-01', '2030-03-02')));
+    expect(failure.message).toContain('checkOut');
+  });
+});
+
+describe('holdDates', () => {
+  async function hold(r: BookingRequest) {
+    const quote = await run(activities.quoteStay, r);
+    await run(activities.holdDates, r, quote);
+  }
+
+  it('is idempotent for the same booking', async () => {
+    const r = request('2030-04-01', '2030-04-05');
+    await hold(r);
+    await hold(r);
+    const rows = await testDb.db.selectFrom('bookings').selectAll().where('id', '=', r.bookingId).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'held', check_in: '2030-04-01', check_out: '2030-04-05' });
+  });
+
+  it('refuses an overlapping booking through the exclusion constraint', async () => {
+    await hold(request('2030-05-01', '2030-05-05'));
+    const failure = await failureOf(hold(request('2030-05-04', '2030-05-07', { guestId: 'guest-2' })));
+    expect(failure.type).toBe(BookingFailureType.DATES_UNAVAILABLE);
+  });
+
+  it('lets a stay start on the morning another ends', async () => {
+    await hold(request('2030-06-01', '2030-06-05'));
+    await expect(hold(request('2030-06-05', '2030-06-08', { guestId: 'guest-2' }))).resolves.toBeUndefined();
+  });
+
+  it('frees the dates once released, and records the release in the outbox', async () => {
+    const first = request('2030-07-01', '2030-07-05');
+    await hold(first);
+    await run(activities.releaseDates, first.bookingId, 'CardDeclined');
+    await expect(hold(request('2030-07-02', '2030-07-04', { guestId: 'guest-2' }))).resolves.toBeUndefined();
+    const events = await testDb.db.selectFrom('outbox').select(['type', 'payload']).where('type', '=', 'booking.released').execute();
+    expect(events.map((e) => e.payload.data.bookingId)).toContain(first.bookingId);
+  });
+
+  it('confirms once and emits booking.confirmed once', async () => {
+    const r = request('2030-08-01', '2030-08-04');
+    await hold(r);
+    await run(activities.confirmBooking, r.bookingId, 'pi_123');
+    await run(activities.confirmBooking, r.bookingId, 'pi_123');
+    const row = await testDb.db.selectFrom('bookings').selectAll().where('id', '=', r.bookingId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'confirmed', payment_intent_id: 'pi_123' });
+    const confirmations = await testDb.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('type', '=', 'booking.confirmed')
+      .execute();
+    expect(confirmations.filter((e) => e.payload.data.bookingId === r.bookingId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import {
+  connectEventBus,
+  consumeEvents,
+  DOMAIN_EXCHANGE,
+  domainEvent,
+  enqueueEvent,
+  type DomainEvent,
+  type EventBus,
+  OutboxRelay,
+  outboxMigration,
+  type OutboxTables,
+  processedEventsMigration,
+  type ProcessedEventsTables,
+} from './events';
+import { createLogger } from './logger';
+import { createTestDatabase, eventually, type TestDatabase } from './testing';
+
+// Real RabbitMQ and Postgres from the local stack.
+const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const logger = createLogger('events-test', 'silent');
+
+interface Tables extends OutboxTables, ProcessedEventsTables {}
+
+let testDb: TestDatabase<Tables>;
+let bus: EventBus;
+const queue = `test.events.${randomUUID()}`;
+const routingKey = `test.happened_${randomUUID().slice(0, 8).replaceAll('-', '')}`;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase<Tables>('events', { '0001': outboxMigration, '0002': processedEventsMigration });
+  bus = await connectEventBus(RABBITMQ_URL);
+});
+
+afterAll(async () => {
+  await bus?.channel.deleteQueue(queue).catch(() => undefined);
+  await bus?.close();
+  await testDb?.drop();
+});
+
+it('relays committed outbox events to consumers exactly once per event id', async () => {
+  const handled: DomainEvent[] = [];
+  const consumer = await consumeEvents({
+    bus,
+    db: testDb.db,
+    queue,
+    bindings: [routingKey],
+    logger,
+    handle: async (event) => {
+      handled.push(event);
+    },
+  });
+
+  const committed = domainEvent('test', routingKey, { n: 1 });
+  await testDb.db.transaction().execute((trx) => enqueueEvent(trx, committed));
+  // An event whose transaction rolled back must never leave the service.
+  const rolledBack = domainEvent('test', routingKey, { n: 2 });
+  await testDb.db
+    .transaction()
+    .execute(async (trx) => {
+      await enqueueEvent(trx, rolledBack);
+      throw new Error('rollback');
+    })
+    .catch(() => undefined);
+
+  const relay = new OutboxRelay({ db: testDb.db as Kysely<OutboxTables>, bus, logger });
+  expect(await relay.publishPending()).toBe(1);
+  expect(await relay.publishPending()).toBe(0);
+
+  // A redelivery (the relay crashed after publishing, before marking) is applied once.
+  bus.channel.publish(DOMAIN_EXCHANGE, routingKey, Buffer.from(JSON.stringify(committed)));
+  await bus.channel.waitForConfirms();
+
+  await eventually(
+    async () => handled.length,
+    (n) => n >= 1,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(handled.map((e) => e.id)).toEqual([committed.id]);
+  const processed = await testDb.db.selectFrom('processed_events').selectAll().execute();
+  expect(processed.map((p) => p.event_id)).toEqual([committed.id]);
+  await consumer.cancel();
+});
+
+it('drops malformed messages instead of redelivering them forever', async () => {
+  const handled: DomainEvent[] = [];
+  const consumer = await consumeEvents({
+    bus,
+    db: testDb.db,
+    queue,
+    bindings: [routingKey],
+    logger,
+    handle: async (event) => {
+      handled.push(event);
+    },
+  });
+  bus.channel.publish(DOMAIN_EXCHANGE, routingKey, Buffer.from('{"not":"an event"}'));
+  const valid = domainEvent('test', routingKey, { n: 3 });
+  bus.channel.publish(DOMAIN_EXCHANGE, routingKey, Buffer.from(JSON.stringify(valid)));
+  await bus.channel.waitForConfirms();
+
+  await eventually(
+    async () => handled.map((e) => e.id),
+    (ids) => ids.includes(valid.id),
+  );
+  const { messageCount } = await bus.channel.checkQueue(queue);
+  expect(messageCount).toBe(0);
+  await consumer.cancel();
+});
