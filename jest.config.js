@@ -5,7 +5,10 @@
 // ESM-only dependencies (kysely, http-proxy-middleware) load through Node's require(esm), which Jest supports
 // only with --experimental-vm-modules: run Jest through `npm run jest` (or scripts/test), which sets it.
 const transform = {
-  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
+  ],
 };
 
 const common = {
@@ -19,7 +22,12 @@ const common = {
 module.exports = {
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.test.ts'], testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.int\\.test\\.ts$'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.int\\.test\\.ts$'],
+    },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/**/*.int.test.ts'] },
   ],
 };

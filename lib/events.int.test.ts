@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import {
   connectEventBus,
   consumeEvents,
@@ -29,7 +28,10 @@ const queue = `test.events.${randomUUID()}`;
 const routingKey = `test.happened_${randomUUID().slice(0, 8).replaceAll('-', '')}`;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase<Tables>('events', { '0001': outboxMigration, '0002': processedEventsMigration });
+  testDb = await createTestDatabase<Tables>('events', {
+    '0001': outboxMigration,
+    '0002': processedEventsMigration,
+  });
   bus = await connectEventBus(RABBITMQ_URL);
 });
 
@@ -64,7 +66,7 @@ it('relays committed outbox events to consumers exactly once per event id', asyn
     })
     .catch(() => undefined);
 
-  const relay = new OutboxRelay({ db: testDb.db as Kysely<OutboxTables>, bus, logger });
+  const relay = new OutboxRelay({ db: testDb.db, bus, logger });
   expect(await relay.publishPending()).toBe(1);
   expect(await relay.publishPending()).toBe(0);
 

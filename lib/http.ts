@@ -28,7 +28,12 @@ export interface ServiceAppOptions {
 }
 
 /** The Express skeleton every service shares: ids, logs, JSON limits, health, problem+json errors. */
-export function createServiceApp({ logger, readiness, bodyLimit = '100kb', routes }: ServiceAppOptions): Express {
+export function createServiceApp({
+  logger,
+  readiness,
+  bodyLimit = '100kb',
+  routes,
+}: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -60,7 +65,13 @@ export function createServiceApp({ logger, readiness, bodyLimit = '100kb', route
 }
 
 /** Starts listening and drains in-flight requests on SIGTERM/SIGINT before running `onClose`. */
-export function serve(app: Express, port: number, host: string, logger: Logger, onClose: () => Promise<void>): Server {
+export function serve(
+  app: Express,
+  port: number,
+  host: string,
+  logger: Logger,
+  onClose: () => Promise<void>,
+): Server {
   const server = app.listen(port, host, () => logger.info({ port, host }, 'listening'));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -1,4 +1,14 @@
-import { add, allocate, CurrencyMismatchError, format, money, percentOf, roubles, subtract, sum } from './money';
+import {
+  add,
+  allocate,
+  CurrencyMismatchError,
+  format,
+  money,
+  percentOf,
+  roubles,
+  subtract,
+  sum,
+} from './money';
 
 describe('money', () => {
   it('keeps amounts as integer kopecks', () => {

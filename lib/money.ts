@@ -30,7 +30,8 @@ export class CurrencyMismatchError extends Error {
 }
 
 export function money(amount: number, currency: Currency = 'RUB'): Money {
-  if (!Number.isSafeInteger(amount)) throw new RangeError(`Money amount must be an integer of minor units, got ${amount}`);
+  if (!Number.isSafeInteger(amount))
+    throw new RangeError(`Money amount must be an integer of minor units, got ${amount}`);
   return { amount, currency };
 }
 
@@ -39,7 +40,8 @@ export function roubles(major: number): Money {
 }
 
 function sameCurrency(a: Money, b: Money): Currency {
-  if (a.currency !== b.currency) throw new CurrencyMismatchError(`Cannot combine ${a.currency} with ${b.currency}`);
+  if (a.currency !== b.currency)
+    throw new CurrencyMismatchError(`Cannot combine ${String(a.currency)} with ${String(b.currency)}`);
   return a.currency;
 }
 
@@ -65,7 +67,8 @@ export function multiply(a: Money, factor: number): Money {
  * Basis points keep fee rates integers too (12 % = 1200 bp), so the only rounding is this one, documented step.
  */
 export function percentOf(a: Money, basisPoints: number): Money {
-  if (!Number.isInteger(basisPoints)) throw new RangeError(`Basis points must be an integer, got ${basisPoints}`);
+  if (!Number.isInteger(basisPoints))
+    throw new RangeError(`Basis points must be an integer, got ${basisPoints}`);
   const exact = (a.amount * basisPoints) / 10_000;
   return money(Math.sign(exact) * Math.round(Math.abs(exact)), a.currency);
 }

@@ -5,7 +5,11 @@ import mongoose, { type Connection } from 'mongoose';
  * (compose), so it sticks to single-document atomic writes and plain indexes.
  */
 export async function connectMongo(url: string, dbName: string): Promise<Connection> {
-  const connection = mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 5_000, autoIndex: true });
+  const connection = mongoose.createConnection(url, {
+    dbName,
+    serverSelectionTimeoutMS: 5_000,
+    autoIndex: true,
+  });
   await connection.asPromise();
   return connection;
 }

@@ -15,7 +15,11 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
-export function createDb<Database>({ url, poolSize = 10, applicationName }: PostgresOptions): Kysely<Database> {
+export function createDb<Database>({
+  url,
+  poolSize = 10,
+  applicationName,
+}: PostgresOptions): Kysely<Database> {
   return new Kysely<Database>({
     dialect: new PostgresDialect({
       pool: new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName }),

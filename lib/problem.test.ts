@@ -9,7 +9,10 @@ const app = createServiceApp({
   bodyLimit: '1kb',
   routes(app) {
     app.post('/things', (req, res) => {
-      const body = parseOrThrow(z.object({ name: z.string().min(1), size: z.object({ width: z.number() }) }), req.body);
+      const body = parseOrThrow(
+        z.object({ name: z.string().min(1), size: z.object({ width: z.number() }) }),
+        req.body,
+      );
       res.status(201).json(body);
     });
     app.get('/boom', () => {
@@ -20,12 +23,16 @@ const app = createServiceApp({
 
 describe('problem+json errors', () => {
   it('answers invalid input with 400 naming each field', async () => {
-    const res = await request(app).post('/things').send({ size: { width: 'wide' } });
+    const res = await request(app)
+      .post('/things')
+      .send({ size: { width: 'wide' } });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, title: 'Invalid request', instance: '/things' });
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['name', 'size.width']);
-    expect(res.body.errors.find((e: { field: string }) => e.field === 'size.width').pointer).toBe('/size/width');
+    expect(res.body.errors.find((e: { field: string }) => e.field === 'size.width').pointer).toBe(
+      '/size/width',
+    );
   });
 
   it('answers malformed JSON with 400, not 500', async () => {
@@ -35,7 +42,9 @@ describe('problem+json errors', () => {
   });
 
   it('answers an oversized body with 413', async () => {
-    const res = await request(app).post('/things').send({ name: 'x'.repeat(5_000), size: { width: 1 } });
+    const res = await request(app)
+      .post('/things')
+      .send({ name: 'x'.repeat(5_000), size: { width: 1 } });
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });

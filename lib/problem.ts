@@ -41,7 +41,13 @@ export function problemType(slug: string): string {
 }
 
 export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new ProblemError({ type: problemType('validation'), title: 'Invalid request', status: 400, detail, errors });
+  new ProblemError({
+    type: problemType('validation'),
+    title: 'Invalid request',
+    status: 400,
+    detail,
+    errors,
+  });
 
 export const notFound = (detail: string) =>
   new ProblemError({ type: problemType('not-found'), title: 'Not found', status: 404, detail });
@@ -50,7 +56,12 @@ export const conflict = (slug: string, detail: string) =>
   new ProblemError({ type: problemType(slug), title: 'Conflict', status: 409, detail });
 
 export const serviceUnavailable = (detail: string) =>
-  new ProblemError({ type: problemType('service-unavailable'), title: 'Service unavailable', status: 503, detail });
+  new ProblemError({
+    type: problemType('service-unavailable'),
+    title: 'Service unavailable',
+    status: 503,
+    detail,
+  });
 
 function fieldError(path: readonly PropertyKey[], detail: string): FieldError {
   const parts = path.map(String);
@@ -64,7 +75,9 @@ function fieldError(path: readonly PropertyKey[], detail: string): FieldError {
 function fieldErrorsOf(issue: z.core.$ZodIssue, location: readonly PropertyKey[]): FieldError[] {
   // An unknown key is reported on its parent object by zod; name the key itself instead.
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => fieldError([...location, ...issue.path, key], 'is not a recognised field'));
+    return issue.keys.map((key) =>
+      fieldError([...location, ...issue.path, key], 'is not a recognised field'),
+    );
   }
   return [fieldError([...location, ...issue.path], issue.message)];
 }
@@ -83,7 +96,11 @@ export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: un
   return result.data;
 }
 
-export function sendProblem(res: Parameters<RequestHandler>[1], problem: ProblemDocument, headers = {}): void {
+export function sendProblem(
+  res: Parameters<RequestHandler>[1],
+  problem: ProblemDocument,
+  headers = {},
+): void {
   res.status(problem.status).set(headers).type('application/problem+json').json(problem);
 }
 

@@ -1,7 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { bookingScenarios, runBookingScenario, type BookingScenario } from '@kvartirnsk/workflows/bookings/booking-scenarios';
+import {
+  bookingScenarios,
+  runBookingScenario,
+  type BookingScenario,
+} from '@kvartirnsk/workflows/bookings/booking-scenarios';
 import { bundleWorkflows, createTimeSkippingEnvironment } from './testing';
 
 /**

@@ -12,6 +12,8 @@ const SERVER_TYPE_NAMES: Record<string, string> = {
 };
 
 it('registers exactly the search attributes the code uses, with the same types', () => {
-  const fromCode = Object.fromEntries(ALL_SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, SERVER_TYPE_NAMES[key.type]]));
+  const fromCode = Object.fromEntries(
+    ALL_SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, SERVER_TYPE_NAMES[key.type]]),
+  );
   expect(fromCode).toEqual(registered);
 });

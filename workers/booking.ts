@@ -12,7 +12,10 @@ main(() => {
     pool: 'booking',
     taskQueue: BOOKINGS_TASK_QUEUE,
     resources: async () => {
-      const db = createDb<BookingsDatabase>({ url: config.BOOKINGS_DATABASE_URL, applicationName: 'worker-booking' });
+      const db = createDb<BookingsDatabase>({
+        url: config.BOOKINGS_DATABASE_URL,
+        applicationName: 'worker-booking',
+      });
       return { db, close: () => db.destroy() };
     },
     options: ({ db }) => ({

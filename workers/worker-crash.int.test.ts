@@ -5,7 +5,11 @@ import type { Client } from '@temporalio/client';
 import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { connectTestClient, TEST_NAMESPACE } from '@kvartirnsk/temporal/testing';
-import { BOOKINGS_TASK_QUEUE, bookingStateQuery, bookingWorkflowId } from '@kvartirnsk/workflows/bookings/contract';
+import {
+  BOOKINGS_TASK_QUEUE,
+  bookingStateQuery,
+  bookingWorkflowId,
+} from '@kvartirnsk/workflows/bookings/contract';
 import { bookingWorkflow } from '@kvartirnsk/workflows/bookings/booking-workflow';
 
 // The worker pools as real processes, as in production: a booking worker is killed with SIGKILL between two
@@ -69,7 +73,11 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of processes) child.kill('SIGKILL');
   await Promise.all(processes.map(exited));
-  if (workflowId) await temporal.workflow.getHandle(workflowId).terminate('test finished').catch(() => undefined);
+  if (workflowId)
+    await temporal.workflow
+      .getHandle(workflowId)
+      .terminate('test finished')
+      .catch(() => undefined);
   await temporal?.connection.close();
   await testDb?.drop();
 });
@@ -111,7 +119,11 @@ it('finishes a booking after its worker process is killed mid-flight', async () 
     { timeoutMs: 90_000 },
   );
   expect(state.status).toBe('confirmed');
-  const row = await testDb.db.selectFrom('bookings').selectAll().where('id', '=', bookingId).executeTakeFirstOrThrow();
+  const row = await testDb.db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('id', '=', bookingId)
+    .executeTakeFirstOrThrow();
   expect(row.status).toBe('confirmed');
   expect(row.payment_intent_id).toBe(state.paymentIntentId);
 
@@ -120,5 +132,11 @@ it('finishes a booking after its worker process is killed mid-flight', async () 
   const scheduled = (history.events ?? [])
     .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
     .filter(Boolean);
-  expect(scheduled).toEqual(['quoteStay', 'holdDates', 'authorizePayment', 'capturePayment', 'confirmBooking']);
+  expect(scheduled).toEqual([
+    'quoteStay',
+    'holdDates',
+    'authorizePayment',
+    'capturePayment',
+    'confirmBooking',
+  ]);
 }, 180_000);

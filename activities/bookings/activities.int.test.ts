@@ -10,7 +10,7 @@ let activities: ReturnType<typeof createBookingActivities>;
 const env = new MockActivityEnvironment();
 // MockActivityEnvironment.run loses the activity's types; this keeps them.
 const run = <Args extends unknown[], Result>(fn: (...args: Args) => Promise<Result>, ...args: Args) =>
-  env.run(fn, ...args) as Promise<Result>;
+  env.run<Args, Result, typeof fn>(fn, ...args);
 
 beforeAll(async () => {
   testDb = await createTestDatabase<BookingsDatabase>('bookings_activities', bookingsMigrations);
@@ -76,7 +76,9 @@ describe('quoteStay', () => {
     [{ guestId: 'host-1' }, BookingFailureType.INVALID_STAY],
     [{ guests: 4 }, BookingFailureType.INVALID_STAY],
   ])('rejects %j as %s without retrying', async (overrides, type) => {
-    const failure = await failureOf(run(activities.quoteStay, request('2030-03-01', '2030-03-03', overrides)));
+    const failure = await failureOf(
+      run(activities.quoteStay, request('2030-03-01', '2030-03-03', overrides)),
+    );
     expect(failure.type).toBe(type);
     expect(failure.nonRetryable).toBe(true);
   });
@@ -118,7 +120,11 @@ describe('holdDates', () => {
     await hold(first);
     await run(activities.releaseDates, first.bookingId, 'CardDeclined');
     await expect(hold(request('2030-07-02', '2030-07-04', { guestId: 'guest-2' }))).resolves.toBeUndefined();
-    const events = await testDb.db.selectFrom('outbox').select(['type', 'payload']).where('type', '=', 'booking.released').execute();
+    const events = await testDb.db
+      .selectFrom('outbox')
+      .select(['type', 'payload'])
+      .where('type', '=', 'booking.released')
+      .execute();
     expect(events.map((e) => e.payload.data.bookingId)).toContain(first.bookingId);
   });
 
@@ -127,7 +133,11 @@ describe('holdDates', () => {
     await hold(r);
     await run(activities.confirmBooking, r.bookingId, 'pi_123');
     await run(activities.confirmBooking, r.bookingId, 'pi_123');
-    const row = await testDb.db.selectFrom('bookings').selectAll().where('id', '=', r.bookingId).executeTakeFirstOrThrow();
+    const row = await testDb.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('id', '=', r.bookingId)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'confirmed', payment_intent_id: 'pi_123' });
     const confirmations = await testDb.db
       .selectFrom('outbox')

@@ -50,7 +50,9 @@ export function createBookingActivities({ db, guestServiceFeeBasisPoints }: Book
         {
           nightly: money(listing.nightly_price_kopecks, listing.currency),
           weekend:
-            listing.weekend_price_kopecks === null ? undefined : money(listing.weekend_price_kopecks, listing.currency),
+            listing.weekend_price_kopecks === null
+              ? undefined
+              : money(listing.weekend_price_kopecks, listing.currency),
           cleaningFee: money(listing.cleaning_fee_kopecks, listing.currency),
         },
         request.checkIn,
@@ -163,7 +165,10 @@ export function createBookingActivities({ db, guestServiceFeeBasisPoints }: Book
         if (!completed) return;
         await enqueueEvent(
           trx,
-          domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.completed', { bookingId, listingId: completed.listing_id }),
+          domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.completed', {
+            bookingId,
+            listingId: completed.listing_id,
+          }),
         );
       });
     },

@@ -19,13 +19,23 @@ describe('priceStay', () => {
   });
 
   it('uses the weekday rate when there is no weekend rate and omits zero fees', () => {
-    const { lines, total } = priceStay({ nightly: money(100_001), cleaningFee: money(0) }, '2026-12-04', '2026-12-05', 0);
+    const { lines, total } = priceStay(
+      { nightly: money(100_001), cleaningFee: money(0) },
+      '2026-12-04',
+      '2026-12-05',
+      0,
+    );
     expect(lines).toEqual([{ kind: 'night', date: '2026-12-04', amount: money(100_001) }]);
     expect(total).toEqual(money(100_001));
   });
 
   it('rounds the fee to the kopeck', () => {
-    const { total } = priceStay({ nightly: money(333), cleaningFee: money(0) }, '2026-12-01', '2026-12-02', 1250);
+    const { total } = priceStay(
+      { nightly: money(333), cleaningFee: money(0) },
+      '2026-12-01',
+      '2026-12-02',
+      1250,
+    );
     expect(total.amount).toBe(333 + 42); // 41.625 kopecks of fee rounds to 42
   });
 });

@@ -31,7 +31,10 @@ export function priceStay(
   }));
   const cleaning: PriceLine[] =
     rates.cleaningFee.amount > 0 ? [{ kind: 'cleaning_fee', amount: rates.cleaningFee }] : [];
-  const subtotal = sum([...nights, ...cleaning].map((line) => line.amount), rates.nightly.currency);
+  const subtotal = sum(
+    [...nights, ...cleaning].map((line) => line.amount),
+    rates.nightly.currency,
+  );
   const serviceFee = percentOf(subtotal, guestServiceFeeBasisPoints);
   const lines: PriceLine[] = [
     ...nights,

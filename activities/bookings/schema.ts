@@ -1,6 +1,11 @@
 import { type Generated, type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import { outboxMigration, type OutboxTables, processedEventsMigration, type ProcessedEventsTables } from '@kvartirnsk/lib/events';
+import {
+  outboxMigration,
+  type OutboxTables,
+  processedEventsMigration,
+  type ProcessedEventsTables,
+} from '@kvartirnsk/lib/events';
 import type { BookingStatus } from '@kvartirnsk/workflows/bookings/contract';
 
 /**
@@ -50,7 +55,11 @@ export interface BookingsDatabase extends OutboxTables, ProcessedEventsTables {
 export type BookingsDb = Kysely<BookingsDatabase>;
 
 /** Statuses that occupy the calendar; only these take part in the no-overlap constraint. */
-export const ACTIVE_BOOKING_STATUSES = ['held', 'authorized', 'confirmed'] as const satisfies readonly BookingStatus[];
+export const ACTIVE_BOOKING_STATUSES = [
+  'held',
+  'authorized',
+  'confirmed',
+] as const satisfies readonly BookingStatus[];
 
 export const bookingsMigrations: Record<string, Migration> = {
   '0001_outbox': outboxMigration,
@@ -64,7 +73,9 @@ export const bookingsMigrations: Record<string, Migration> = {
         .addColumn('host_id', 'text', (col) => col.notNull())
         .addColumn('title', 'text', (col) => col.notNull())
         .addColumn('currency', 'text', (col) => col.notNull())
-        .addColumn('nightly_price_kopecks', 'bigint', (col) => col.notNull().check(sql`nightly_price_kopecks > 0`))
+        .addColumn('nightly_price_kopecks', 'bigint', (col) =>
+          col.notNull().check(sql`nightly_price_kopecks > 0`),
+        )
         .addColumn('weekend_price_kopecks', 'bigint', (col) => col.check(sql`weekend_price_kopecks > 0`))
         .addColumn('cleaning_fee_kopecks', 'bigint', (col) => col.notNull().defaultTo(0))
         .addColumn('max_guests', 'integer', (col) => col.notNull())
@@ -101,7 +112,11 @@ export const bookingsMigrations: Record<string, Migration> = {
           daterange(check_in, check_out, '[)') WITH &&
         ) WHERE (status IN ('held', 'authorized', 'confirmed'))
       `.execute(db);
-      await db.schema.createIndex('bookings_guest').on('bookings').columns(['guest_id', 'check_in']).execute();
+      await db.schema
+        .createIndex('bookings_guest')
+        .on('bookings')
+        .columns(['guest_id', 'check_in'])
+        .execute();
       await db.schema.createIndex('bookings_host').on('bookings').columns(['host_id', 'check_in']).execute();
     },
   },

@@ -8,7 +8,10 @@ export interface StayViolation {
   message: string;
 }
 
-type ListingRules = Pick<ListingReplicaTable, 'host_id' | 'max_guests' | 'min_nights' | 'max_nights' | 'published'>;
+type ListingRules = Pick<
+  ListingReplicaTable,
+  'host_id' | 'max_guests' | 'min_nights' | 'max_nights' | 'published'
+>;
 
 /**
  * What is wrong with a request for a listing, field by field. The API answers these as a 400 before
@@ -16,11 +19,21 @@ type ListingRules = Pick<ListingReplicaTable, 'host_id' | 'max_guests' | 'min_ni
  */
 export function stayViolations(listing: ListingRules | undefined, request: BookingRequest): StayViolation[] {
   if (!listing || !listing.published) {
-    return [{ field: 'listingId', type: BookingFailureType.LISTING_NOT_FOUND, message: 'no such listing is open for booking' }];
+    return [
+      {
+        field: 'listingId',
+        type: BookingFailureType.LISTING_NOT_FOUND,
+        message: 'no such listing is open for booking',
+      },
+    ];
   }
   const violations: StayViolation[] = [];
   if (listing.host_id === request.guestId) {
-    violations.push({ field: 'guestId', type: BookingFailureType.INVALID_STAY, message: 'hosts cannot book their own listing' });
+    violations.push({
+      field: 'guestId',
+      type: BookingFailureType.INVALID_STAY,
+      message: 'hosts cannot book their own listing',
+    });
   }
   if (request.guests > listing.max_guests) {
     violations.push({

@@ -23,10 +23,11 @@ beforeEach(() => {
 
 it('authorizes with a manual-capture PaymentIntent and an idempotency key from workflow and activity ids', async () => {
   const env = environmentFor('booking:abc', '7');
-  const authorization = (await env.run(activities.authorizePayment, {
-    bookingId: 'abc',
-    amount: money(700_000),
-  })) as Awaited<ReturnType<typeof activities.authorizePayment>>;
+  const authorization = await env.run<
+    Parameters<typeof activities.authorizePayment>,
+    Awaited<ReturnType<typeof activities.authorizePayment>>,
+    typeof activities.authorizePayment
+  >(activities.authorizePayment, { bookingId: 'abc', amount: money(700_000) });
 
   expect(authorization.paymentIntentId).toMatch(/^pi_/);
   expect(authorization.amount).toEqual(money(700_000));

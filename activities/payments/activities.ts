@@ -39,7 +39,11 @@ export function createPaymentActivities({ stripe }: PaymentActivityDeps) {
           },
           { idempotencyKey: idempotencyKey() },
         );
-        return { paymentIntentId: intent.id, status: intent.status, amount: money(request.amount.amount, request.amount.currency) };
+        return {
+          paymentIntentId: intent.id,
+          status: intent.status,
+          amount: money(request.amount.amount, request.amount.currency),
+        };
       } catch (err) {
         if ((err as { type?: string }).type === 'StripeCardError') {
           throw ApplicationFailure.create({

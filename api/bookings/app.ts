@@ -60,7 +60,11 @@ export function createBookingsApp({ db, temporal, logger }: BookingsAppDeps) {
     routes(app) {
       app.post('/bookings', async (req, res) => {
         const body = parseOrThrow(createBookingBody, req.body);
-        const listing = await db.selectFrom('listings').selectAll().where('id', '=', body.listingId).executeTakeFirst();
+        const listing = await db
+          .selectFrom('listings')
+          .selectAll()
+          .where('id', '=', body.listingId)
+          .executeTakeFirst();
         const violations = stayViolations(listing, body);
         if (violations.length > 0) {
           throw badRequest(
@@ -104,7 +108,8 @@ export function createBookingsApp({ db, temporal, logger }: BookingsAppDeps) {
           res.json(state);
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw notFound(`No booking ${id}`);
-          if (isGrpcDeadlineError(err)) throw serviceUnavailable('Booking workers are not answering; try again shortly');
+          if (isGrpcDeadlineError(err))
+            throw serviceUnavailable('Booking workers are not answering; try again shortly');
           throw err;
         }
       });

@@ -10,7 +10,11 @@ import { domainEvent } from '@kvartirnsk/lib/events';
 import { createLogger } from '@kvartirnsk/lib/logger';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { bundleWorkflows, connectTestClient, startTestWorkers } from '@kvartirnsk/temporal/testing';
-import { BOOKINGS_TASK_QUEUE, bookingWorkflowId, type BookingState } from '@kvartirnsk/workflows/bookings/contract';
+import {
+  BOOKINGS_TASK_QUEUE,
+  bookingWorkflowId,
+  type BookingState,
+} from '@kvartirnsk/workflows/bookings/contract';
 import { PAYMENTS_TASK_QUEUE } from '@kvartirnsk/workflows/payments/contract';
 import { createBookingsApp } from './app';
 import { applyListingEvent } from './listing-replica';
@@ -60,7 +64,12 @@ beforeAll(async () => {
 afterAll(async () => {
   // Confirmed bookings sleep until check-out; end them so the shared dev server stays clean.
   await Promise.all(
-    startedWorkflows.map((id) => temporal.workflow.getHandle(id).terminate('test finished').catch(() => undefined)),
+    startedWorkflows.map((id) =>
+      temporal.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined),
+    ),
   );
   await workers?.stop();
   await temporal?.connection.close();
@@ -109,7 +118,11 @@ describe('POST /bookings', () => {
     expect(state.status).toBe('confirmed');
     expect(state.history.map((s) => s.status)).toEqual(['requested', 'held', 'authorized', 'confirmed']);
     expect(state.paymentIntentId).toMatch(/^pi_/);
-    const row = await testDb.db.selectFrom('bookings').selectAll().where('id', '=', body.bookingId).executeTakeFirstOrThrow();
+    const row = await testDb.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('id', '=', body.bookingId)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       status: 'confirmed',
       listing_id: LISTING_ID,
@@ -138,13 +151,18 @@ describe('POST /bookings', () => {
     const runs = await eventually(
       async () => {
         const found = [];
-        for await (const wf of temporal.workflow.list({ query: `WorkflowId = '${first.body.workflowId}'` })) found.push(wf);
+        for await (const wf of temporal.workflow.list({ query: `WorkflowId = '${first.body.workflowId}'` }))
+          found.push(wf);
         return found;
       },
       (found) => found.length > 0,
     );
     expect(runs).toHaveLength(1);
-    const rows = await testDb.db.selectFrom('bookings').select('id').where('id', '=', body.bookingId).execute();
+    const rows = await testDb.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('id', '=', body.bookingId)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -153,13 +171,21 @@ describe('POST /bookings', () => {
     await createBooking(first);
     expect((await settledState(first.bookingId)).status).toBe('confirmed');
 
-    const overlapping = bookingBody({ guestId: 'guest-2', checkIn: daysFromNow(32), checkOut: daysFromNow(35) });
+    const overlapping = bookingBody({
+      guestId: 'guest-2',
+      checkIn: daysFromNow(32),
+      checkOut: daysFromNow(35),
+    });
     await createBooking(overlapping);
     const state = await settledState(overlapping.bookingId);
 
     expect(state.status).toBe('failed');
     expect(state.failure?.type).toBe('DatesUnavailable');
-    const rows = await testDb.db.selectFrom('bookings').select('id').where('id', '=', overlapping.bookingId).execute();
+    const rows = await testDb.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('id', '=', overlapping.bookingId)
+      .execute();
     expect(rows).toHaveLength(0);
   });
 });
@@ -169,12 +195,28 @@ describe('bad input gets a 400 problem naming the field', () => {
     ['a missing field', (b: Record<string, unknown>) => ({ ...b, checkIn: undefined }), ['checkIn']],
     ['a wrong type', (b: Record<string, unknown>) => ({ ...b, guests: 'two' }), ['guests']],
     ['a malformed id', (b: Record<string, unknown>) => ({ ...b, bookingId: 'not-a-uuid' }), ['bookingId']],
-    ['reversed dates', (b: Record<string, unknown>) => ({ ...b, checkIn: b.checkOut, checkOut: b.checkIn }), ['checkOut']],
-    ['a date in the past', (b: Record<string, unknown>) => ({ ...b, checkIn: '2020-01-01', checkOut: '2020-01-03' }), ['checkIn']],
+    [
+      'reversed dates',
+      (b: Record<string, unknown>) => ({ ...b, checkIn: b.checkOut, checkOut: b.checkIn }),
+      ['checkOut'],
+    ],
+    [
+      'a date in the past',
+      (b: Record<string, unknown>) => ({ ...b, checkIn: '2020-01-01', checkOut: '2020-01-03' }),
+      ['checkIn'],
+    ],
     ['an unknown field', (b: Record<string, unknown>) => ({ ...b, price: 1 }), ['price']],
-    ['an unknown listing', (b: Record<string, unknown>) => ({ ...b, listingId: 'no-such-flat' }), ['listingId']],
+    [
+      'an unknown listing',
+      (b: Record<string, unknown>) => ({ ...b, listingId: 'no-such-flat' }),
+      ['listingId'],
+    ],
     ['too many guests for the listing', (b: Record<string, unknown>) => ({ ...b, guests: 5 }), ['guests']],
-    ['the host booking their own flat', (b: Record<string, unknown>) => ({ ...b, guestId: 'host-1' }), ['guestId']],
+    [
+      'the host booking their own flat',
+      (b: Record<string, unknown>) => ({ ...b, guestId: 'host-1' }),
+      ['guestId'],
+    ],
   ])('%s', async (_case, mutate, fields) => {
     const res = await createBooking(mutate(bookingBody()));
 
@@ -184,7 +226,10 @@ describe('bad input gets a 400 problem naming the field', () => {
   });
 
   it('a body that is not JSON', async () => {
-    const res = await request(app).post('/bookings').set('content-type', 'application/json').send('{"bookingId":');
+    const res = await request(app)
+      .post('/bookings')
+      .set('content-type', 'application/json')
+      .send('{"bookingId":');
     expect(res.status).toBe(400);
     expect(res.body.type).toMatch(/malformed-body$/);
   });

@@ -19,7 +19,10 @@ async function main() {
     RABBITMQ_URL: url('amqp://guest:guest@127.0.0.1:5672'),
   });
   const logger = createLogger('api-bookings', config.LOG_LEVEL);
-  const db = createDb<BookingsDatabase>({ url: config.BOOKINGS_DATABASE_URL, applicationName: 'api-bookings' });
+  const db = createDb<BookingsDatabase>({
+    url: config.BOOKINGS_DATABASE_URL,
+    applicationName: 'api-bookings',
+  });
   await migrateToLatest(db, bookingsMigrations);
   const temporal = await connectTemporalClient(config);
   const bus = await connectEventBus(config.RABBITMQ_URL);

@@ -11,7 +11,9 @@ const UPSTREAM_TIMEOUT_MS = 15_000;
 
 async function isReady(baseUrl: string): Promise<boolean> {
   try {
-    const res = await fetch(new URL('/health/ready', baseUrl), { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    const res = await fetch(new URL('/health/ready', baseUrl), {
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    });
     return res.ok;
   } catch {
     return false;
@@ -25,7 +27,9 @@ export function createGatewayApp({ services, logger }: { services: ServiceUrls; 
     routes(app) {
       app.get('/api/health', async (_req, res) => {
         const entries = await Promise.all(
-          Object.entries(services).map(async ([name, base]) => [name, (await isReady(base)) ? 'up' : 'down'] as const),
+          Object.entries(services).map(
+            async ([name, base]) => [name, (await isReady(base)) ? 'up' : 'down'] as const,
+          ),
         );
         const status = entries.every(([, state]) => state === 'up') ? 'ok' : 'degraded';
         res.status(status === 'ok' ? 200 : 503).json({ status, services: Object.fromEntries(entries) });
@@ -54,7 +58,7 @@ export function createGatewayApp({ services, logger }: { services: ServiceUrls; 
                   title: 'Service unavailable',
                   status: 503,
                   detail: `The ${name} service is not answering; try again shortly`,
-                  instance: (req as Request).originalUrl,
+                  instance: req.originalUrl,
                 });
               },
             },

@@ -35,7 +35,10 @@ const logger = createLogger('gateway-test', 'silent');
 it('routes /api/<service>/... to the service with the body and the request id', async () => {
   const gateway = createGatewayApp({ services: { bookings: upstreamUrl }, logger });
 
-  const res = await request(gateway).post('/api/bookings/abc?x=1').set('x-request-id', 'req-42').send({ guests: 2 });
+  const res = await request(gateway)
+    .post('/api/bookings/abc?x=1')
+    .set('x-request-id', 'req-42')
+    .send({ guests: 2 });
 
   expect(res.status).toBe(201);
   expect(res.body).toEqual({ echoed: { guests: 2 } });
@@ -54,7 +57,10 @@ it('answers 503 problem+json when a service is down, without hanging', async () 
 });
 
 it('reports each service in /api/health', async () => {
-  const gateway = createGatewayApp({ services: { bookings: upstreamUrl, reviews: 'http://127.0.0.1:1' }, logger });
+  const gateway = createGatewayApp({
+    services: { bookings: upstreamUrl, reviews: 'http://127.0.0.1:1' },
+    logger,
+  });
 
   const res = await request(gateway).get('/api/health');
 

@@ -28,9 +28,22 @@ describe('bookingWorkflow', () => {
     const { result, calls, startedAt } = await runBookingScenario(env, bundle, 'instant-book-completed');
 
     expect(result.status).toBe('completed');
-    expect(result.history.map((step) => step.status)).toEqual(['requested', 'held', 'authorized', 'confirmed', 'completed']);
+    expect(result.history.map((step) => step.status)).toEqual([
+      'requested',
+      'held',
+      'authorized',
+      'confirmed',
+      'completed',
+    ]);
     expect(result.paymentIntentId).toBe('pi_test');
-    expect(calls).toEqual(['quoteStay', 'holdDates', 'authorizePayment', 'capturePayment', 'confirmBooking', 'completeStay']);
+    expect(calls).toEqual([
+      'quoteStay',
+      'holdDates',
+      'authorizePayment',
+      'capturePayment',
+      'confirmBooking',
+      'completeStay',
+    ]);
     // The stay lasted until check-out, days of workflow time, while the test itself took a few seconds at most.
     const simulatedMs = (await env.currentTimeMs()) - startedAt;
     expect(simulatedMs).toBeGreaterThan(DAY_MS);
@@ -42,7 +55,12 @@ describe('bookingWorkflow', () => {
 
     expect(result.status).toBe('failed');
     expect(result.failure).toEqual({ type: PaymentFailureType.CARD_DECLINED, message: 'declined' });
-    expect(calls).toEqual(['quoteStay', 'holdDates', 'authorizePayment', `releaseDates:${PaymentFailureType.CARD_DECLINED}`]);
+    expect(calls).toEqual([
+      'quoteStay',
+      'holdDates',
+      'authorizePayment',
+      `releaseDates:${PaymentFailureType.CARD_DECLINED}`,
+    ]);
   });
 
   it('undoes steps in reverse order when capture fails for good', async () => {

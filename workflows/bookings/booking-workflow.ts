@@ -19,12 +19,7 @@ import {
   ListingIdKey,
 } from '@kvartirnsk/temporal/search-attributes';
 import { PAYMENTS_TASK_QUEUE } from '../payments/contract';
-import {
-  bookingStateQuery,
-  type BookingRequest,
-  type BookingState,
-  type BookingStatus,
-} from './contract';
+import { bookingStateQuery, type BookingRequest, type BookingState, type BookingStatus } from './contract';
 
 /** Database steps are idempotent and cheap to retry; they retry until they succeed. */
 const databaseStep = {
@@ -39,7 +34,12 @@ const databaseStep = {
 const providerCall = {
   taskQueue: PAYMENTS_TASK_QUEUE,
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 50 },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 50,
+  },
 } as const;
 
 const bookings = proxyActivities<ReturnType<typeof createBookingActivities>>(databaseStep);
@@ -75,7 +75,10 @@ export async function bookingWorkflow(request: BookingRequest): Promise<BookingS
     compensations.unshift(() => bookings.releaseDates(request.bookingId, state.failure?.type ?? 'failed'));
     advance('held');
 
-    const authorization = await payments.authorizePayment({ bookingId: request.bookingId, amount: quote.total });
+    const authorization = await payments.authorizePayment({
+      bookingId: request.bookingId,
+      amount: quote.total,
+    });
     state.paymentIntentId = authorization.paymentIntentId;
     compensations.unshift(() => payments.voidAuthorization(authorization.paymentIntentId));
     advance('authorized');

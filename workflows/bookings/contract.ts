@@ -44,7 +44,14 @@ export interface BookingQuote {
   checkOutAt: string;
 }
 
-export const BOOKING_STATUSES = ['requested', 'held', 'authorized', 'confirmed', 'completed', 'failed'] as const;
+export const BOOKING_STATUSES = [
+  'requested',
+  'held',
+  'authorized',
+  'confirmed',
+  'completed',
+  'failed',
+] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 export interface BookingStep {
