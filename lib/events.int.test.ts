@@ -5,6 +5,7 @@ import {
   DOMAIN_EXCHANGE,
   domainEvent,
   enqueueEvent,
+  publishEvent,
   type DomainEvent,
   type EventBus,
   OutboxRelay,
@@ -71,7 +72,7 @@ it('relays committed outbox events to consumers exactly once per event id', asyn
   expect(await relay.publishPending()).toBe(0);
 
   // A redelivery (the relay crashed after publishing, before marking) is applied once.
-  bus.channel.publish(DOMAIN_EXCHANGE, routingKey, Buffer.from(JSON.stringify(committed)));
+  publishEvent(bus.channel, committed);
   await bus.channel.waitForConfirms();
 
   await eventually(
@@ -99,7 +100,7 @@ it('drops malformed messages instead of redelivering them forever', async () => 
   });
   bus.channel.publish(DOMAIN_EXCHANGE, routingKey, Buffer.from('{"not":"an event"}'));
   const valid = domainEvent('test', routingKey, { n: 3 });
-  bus.channel.publish(DOMAIN_EXCHANGE, routingKey, Buffer.from(JSON.stringify(valid)));
+  publishEvent(bus.channel, valid);
   await bus.channel.waitForConfirms();
 
   await eventually(

@@ -112,7 +112,8 @@ export async function connectEventBus(url: string): Promise<EventBus> {
   };
 }
 
-function publish(channel: ConfirmChannel, event: DomainEvent): void {
+/** Publishes one event persistently; on a confirm channel, await `waitForConfirms()` before relying on it. */
+export function publishEvent(channel: ConfirmChannel, event: DomainEvent): void {
   channel.publish(DOMAIN_EXCHANGE, event.type, Buffer.from(JSON.stringify(event)), {
     persistent: true,
     messageId: event.id,
@@ -154,7 +155,7 @@ export class OutboxRelay {
         .skipLocked()
         .execute();
       if (rows.length === 0) return 0;
-      for (const row of rows) publish(bus.channel, row.payload);
+      for (const row of rows) publishEvent(bus.channel, row.payload);
       await bus.channel.waitForConfirms();
       await trx
         .updateTable('outbox')

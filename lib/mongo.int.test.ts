@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection } from 'mongoose';
+import { connectMongo } from './mongo';
+
+// FerretDB (MongoDB wire protocol) from the local stack; real MongoDB in docker-compose.
+const MONGO_URL = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
+
+let connection: Connection;
+const dbName = `test_${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  connection = await connectMongo(MONGO_URL, dbName);
+});
+
+afterAll(async () => {
+  await connection?.dropDatabase();
+  await connection?.close();
+});
+
+it('stores and reads documents with the subset of MongoDB that FerretDB and MongoDB share', async () => {
+  const Listing = connection.model(
+    'Listing',
+    new Schema({ title: { type: String, required: true }, nightlyPrice: Number, version: Number }),
+  );
+  await Listing.init();
+  const created = await Listing.create({ title: 'Студия на Арбате', nightlyPrice: 650_000, version: 1 });
+
+  // A conditional single-document update is the atomic write the services rely on.
+  const updated = await Listing.findOneAndUpdate(
+    { _id: created._id, version: 1 },
+    { $set: { nightlyPrice: 700_000 }, $inc: { version: 1 } },
+    { new: true },
+  ).lean();
+  const stale = await Listing.findOneAndUpdate(
+    { _id: created._id, version: 1 },
+    { $set: { nightlyPrice: 1 } },
+  );
+
+  expect(updated).toMatchObject({ title: 'Студия на Арбате', nightlyPrice: 700_000, version: 2 });
+  expect(stale).toBeNull();
+  await expect(Listing.create({ nightlyPrice: 1 })).rejects.toThrow(/title/);
+});
