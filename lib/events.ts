@@ -10,7 +10,7 @@ export const DOMAIN_EXCHANGE = 'kvartirnsk.events';
 
 export const domainEventSchema = z.object({
   id: z.uuid(),
-  type: z.string().regex(/^[a-z]+(\.[a-z_]+)+$/),
+  type: z.string().regex(/^[a-z]+(\.[a-z0-9_]+)+$/),
   version: z.number().int().positive(),
   occurredAt: z.iso.datetime({ offset: true }),
   source: z.string().min(1),

@@ -15,7 +15,6 @@ import { bookingWorkflow } from '@kvartirnsk/workflows/bookings/booking-workflow
 // The worker pools as real processes, as in production: a booking worker is killed with SIGKILL between two
 // activities, and the booking still completes on a fresh worker without redoing the finished step.
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 let testDb: TestDatabase<BookingsDatabase>;
 let temporal: Client;
@@ -23,10 +22,12 @@ const processes: ChildProcess[] = [];
 let workflowId: string | undefined;
 
 function startPool(entry: 'booking' | 'payment'): ChildProcess {
-  const child = spawn(TSX, [path.join(ROOT, 'workers', `${entry}.ts`)], {
+  // One process per worker (tsx as a loader, not as a wrapper process), so SIGKILL hits the worker itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', `${entry}.ts`)], {
     cwd: ROOT,
     env: {
       ...process.env,
+      NODE_OPTIONS: '',
       TEMPORAL_NAMESPACE: TEST_NAMESPACE,
       BOOKINGS_DATABASE_URL: testDb.url,
       LOG_LEVEL: 'warn',
