@@ -29,7 +29,7 @@ it('stores and reads documents with the subset of MongoDB that FerretDB and Mong
   const updated = await Listing.findOneAndUpdate(
     { _id: created._id, version: 1 },
     { $set: { nightlyPrice: 700_000 }, $inc: { version: 1 } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
   const stale = await Listing.findOneAndUpdate(
     { _id: created._id, version: 1 },
