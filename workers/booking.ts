@@ -1,5 +1,5 @@
 import { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
-import { bookingsConfigShape } from '@kvartirnsk/activities/bookings/config';
+import { bookingsConfigShape, feeRatesFrom } from '@kvartirnsk/activities/bookings/config';
 import type { BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
 import { loadConfig } from '@kvartirnsk/lib/config';
 import { createDb } from '@kvartirnsk/lib/postgres';
@@ -20,7 +20,7 @@ main(() => {
     },
     options: ({ db }) => ({
       workflowsPath: require.resolve('@kvartirnsk/workflows/bookings/index'),
-      activities: createBookingActivities({ db, guestServiceFeeBasisPoints: config.GUEST_SERVICE_FEE_BP }),
+      activities: createBookingActivities({ db, fees: feeRatesFrom(config) }),
     }),
   });
 });

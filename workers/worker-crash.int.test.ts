@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
 import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { connectTestClient, TEST_NAMESPACE } from '@kvartirnsk/temporal/testing';
@@ -11,12 +12,14 @@ import {
   bookingWorkflowId,
 } from '@kvartirnsk/workflows/bookings/contract';
 import { bookingWorkflow } from '@kvartirnsk/workflows/bookings/booking-workflow';
+import { paymentWorkflowId } from '@kvartirnsk/workflows/payments/contract';
 
 // The worker pools as real processes, as in production: a booking worker is killed with SIGKILL between two
 // activities, and the booking still completes on a fresh worker without redoing the finished step.
 const ROOT = path.resolve(__dirname, '..');
 
 let testDb: TestDatabase<BookingsDatabase>;
+let paymentsDb: TestDatabase<PaymentsDatabase>;
 let temporal: Client;
 const processes: ChildProcess[] = [];
 let workflowId: string | undefined;
@@ -30,6 +33,7 @@ function startPool(entry: 'booking' | 'payment'): ChildProcess {
       NODE_OPTIONS: '',
       TEMPORAL_NAMESPACE: TEST_NAMESPACE,
       BOOKINGS_DATABASE_URL: testDb.url,
+      PAYMENTS_DATABASE_URL: paymentsDb.url,
       LOG_LEVEL: 'warn',
       // A killed worker's sticky queue is abandoned after this; keep the test short.
       WORKER_STICKY_TIMEOUT: '1s',
@@ -49,6 +53,7 @@ function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
 
 beforeAll(async () => {
   testDb = await createTestDatabase<BookingsDatabase>('bookings_crash', bookingsMigrations);
+  paymentsDb = await createTestDatabase<PaymentsDatabase>('payments_crash', paymentsMigrations);
   await testDb.db
     .insertInto('listings')
     .values({
@@ -81,14 +86,21 @@ afterAll(async () => {
       .catch(() => undefined);
   await temporal?.connection.close();
   await testDb?.drop();
+  await paymentsDb?.drop();
 });
+
+function activitiesScheduledIn(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): string[] {
+  return (history.events ?? []).flatMap(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+  );
+}
 
 it('finishes a booking after its worker process is killed mid-flight', async () => {
   const bookingId = randomUUID();
   workflowId = bookingWorkflowId(bookingId);
   const firstWorker = startPool('booking');
 
-  // No payment worker yet: the flow holds the dates, then waits at the authorization step.
+  // No payment worker yet: the flow holds the dates, then waits for its payment to place the card hold.
   const handle = await temporal.workflow.start(bookingWorkflow, {
     workflowId,
     taskQueue: BOOKINGS_TASK_QUEUE,
@@ -101,6 +113,7 @@ it('finishes a booking after its worker process is killed mid-flight', async () 
         checkOut: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
         guests: 1,
       },
+      { approvalWindow: '1 hour' },
     ],
   });
   await eventually(
@@ -130,14 +143,15 @@ it('finishes a booking after its worker process is killed mid-flight', async () 
 
   // Every step ran exactly once across both workers: the history has one completion per activity.
   const history = await handle.fetchHistory();
-  const scheduled = (history.events ?? [])
-    .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
-    .filter(Boolean);
-  expect(scheduled).toEqual([
-    'quoteStay',
-    'holdDates',
-    'authorizePayment',
-    'capturePayment',
-    'confirmBooking',
-  ]);
+  const scheduled = activitiesScheduledIn(history);
+  expect(scheduled).toEqual(['quoteStay', 'holdDates', 'confirmBooking']);
+  const paymentHistory = await temporal.workflow.getHandle(paymentWorkflowId(bookingId)).fetchHistory();
+  expect(activitiesScheduledIn(paymentHistory)).toEqual(['authorizePayment', 'capturePayment']);
+  const ledger = await paymentsDb.db
+    .selectFrom('ledger_transactions')
+    .select('kind')
+    .where('booking_id', '=', bookingId)
+    .orderBy('created_at')
+    .execute();
+  expect(ledger.map((t) => t.kind)).toEqual(['authorization', 'capture']);
 }, 180_000);

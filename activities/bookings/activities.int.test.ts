@@ -14,7 +14,10 @@ const run = <Args extends unknown[], Result>(fn: (...args: Args) => Promise<Resu
 
 beforeAll(async () => {
   testDb = await createTestDatabase<BookingsDatabase>('bookings_activities', bookingsMigrations);
-  activities = createBookingActivities({ db: testDb.db, guestServiceFeeBasisPoints: 1000 });
+  activities = createBookingActivities({
+    db: testDb.db,
+    fees: { guestServiceFeeBasisPoints: 1000, hostFeeBasisPoints: 300 },
+  });
   await testDb.db
     .insertInto('listings')
     .values({
@@ -68,6 +71,8 @@ describe('quoteStay', () => {
     const quote = await run(activities.quoteStay, request('2030-03-01', '2030-03-03'));
     expect(quote.nights).toBe(2);
     expect(quote.total).toEqual({ amount: (2 * 500_000 + 100_000) * 1.1, currency: 'RUB' });
+    expect(quote.hostPayout).toEqual({ amount: (2 * 500_000 + 100_000) * 0.97, currency: 'RUB' });
+    expect(quote.instantBook).toBe(true);
     expect(quote.checkOutAt).toBe('2030-03-03T08:00:00.000Z'); // 11:00 in Moscow (UTC+3)
   });
 
@@ -118,14 +123,29 @@ describe('holdDates', () => {
   it('frees the dates once released, and records the release in the outbox', async () => {
     const first = request('2030-07-01', '2030-07-05');
     await hold(first);
-    await run(activities.releaseDates, first.bookingId, 'CardDeclined');
+    await run(activities.releaseDates, first.bookingId, 'failed', 'card declined');
     await expect(hold(request('2030-07-02', '2030-07-04', { guestId: 'guest-2' }))).resolves.toBeUndefined();
     const events = await testDb.db
       .selectFrom('outbox')
       .select(['type', 'payload'])
-      .where('type', '=', 'booking.released')
+      .where('type', '=', 'booking.failed')
       .execute();
     expect(events.map((e) => e.payload.data.bookingId)).toContain(first.bookingId);
+  });
+
+  it('keeps the dates held while a request waits for its host', async () => {
+    const waiting = request('2030-09-01', '2030-09-04');
+    await hold(waiting);
+    await run(activities.awaitApproval, waiting.bookingId, '2030-08-02T10:00:00.000Z');
+    const row = await testDb.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('id', '=', waiting.bookingId)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('awaiting_approval');
+    expect(row.approval_deadline?.toISOString()).toBe('2030-08-02T10:00:00.000Z');
+    const failure = await failureOf(hold(request('2030-09-03', '2030-09-05', { guestId: 'guest-2' })));
+    expect(failure.type).toBe(BookingFailureType.DATES_UNAVAILABLE);
   });
 
   it('confirms once and emits booking.confirmed once', async () => {

@@ -9,16 +9,15 @@ import {
   type BookingQuote,
   type BookingRequest,
 } from '@kvartirnsk/workflows/bookings/contract';
-import { priceStay } from './pricing';
+import { type FeeRates, priceStay } from './pricing';
 import { stayViolations } from './stay-rules';
-import type { BookingsDb } from './schema';
+import { ACTIVE_BOOKING_STATUSES, type BookingEnding, type BookingsDb } from './schema';
 
 export const BOOKINGS_EVENT_SOURCE = 'bookings';
 
 export interface BookingActivityDeps {
   db: BookingsDb;
-  /** Guest service fee in basis points of nights plus cleaning (1200 = 12 %). */
-  guestServiceFeeBasisPoints: number;
+  fees: FeeRates;
 }
 
 /** The instant a stay ends: the check-out date at the listing's check-out time in the listing's zone. */
@@ -28,7 +27,7 @@ function checkOutInstant(checkOut: string, checkOutTime: string, timeZone: strin
   return new Date(new TZDate(year, month - 1, day, hour, minute, 0, timeZone).getTime()).toISOString();
 }
 
-export function createBookingActivities({ db, guestServiceFeeBasisPoints }: BookingActivityDeps) {
+export function createBookingActivities({ db, fees }: BookingActivityDeps) {
   return {
     /** Checks the request against the listing and prices it. */
     async quoteStay(request: BookingRequest): Promise<BookingQuote> {
@@ -57,13 +56,14 @@ export function createBookingActivities({ db, guestServiceFeeBasisPoints }: Book
         },
         request.checkIn,
         request.checkOut,
-        guestServiceFeeBasisPoints,
+        fees,
       );
       return {
         listingId: listing.id,
         hostId: listing.host_id,
         nights,
         ...pricing,
+        instantBook: listing.instant_book,
         checkOutAt: checkOutInstant(request.checkOut, listing.check_out_time, listing.time_zone),
       };
     },
@@ -89,6 +89,7 @@ export function createBookingActivities({ db, guestServiceFeeBasisPoints }: Book
             currency: quote.total.currency,
             payment_intent_id: null,
             failure_reason: null,
+            approval_deadline: null,
           })
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
@@ -104,13 +105,27 @@ export function createBookingActivities({ db, guestServiceFeeBasisPoints }: Book
       }
     },
 
+    /** A request to book now waits for the host; hosts list these with their deadlines. */
+    async awaitApproval(bookingId: string, deadline: string): Promise<void> {
+      await db
+        .updateTable('bookings')
+        .set({
+          status: 'awaiting_approval',
+          approval_deadline: new Date(deadline),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', bookingId)
+        .where('status', '=', 'held')
+        .execute();
+    },
+
     async confirmBooking(bookingId: string, paymentIntentId: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const confirmed = await trx
           .updateTable('bookings')
           .set({ status: 'confirmed', payment_intent_id: paymentIntentId, updated_at: sql<Date>`now()` })
           .where('id', '=', bookingId)
-          .where('status', '=', 'held')
+          .where('status', 'in', ['held', 'awaiting_approval'])
           .returningAll()
           .executeTakeFirst();
         if (!confirmed) return;
@@ -129,20 +144,23 @@ export function createBookingActivities({ db, guestServiceFeeBasisPoints }: Book
       });
     },
 
-    /** Frees the dates of a booking that did not go through; the compensation of holdDates. */
-    async releaseDates(bookingId: string, reason: string): Promise<void> {
+    /**
+     * Frees the dates of a booking that ends before the stay (declined, expired, cancelled, failed): the
+     * compensation of holdDates. Its final status leaves the exclusion constraint, so the nights reopen.
+     */
+    async releaseDates(bookingId: string, ending: BookingEnding, reason: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const released = await trx
           .updateTable('bookings')
-          .set({ status: 'failed', failure_reason: reason, updated_at: sql<Date>`now()` })
+          .set({ status: ending, failure_reason: reason, updated_at: sql<Date>`now()` })
           .where('id', '=', bookingId)
-          .where('status', 'in', ['held', 'authorized'])
+          .where('status', 'in', ACTIVE_BOOKING_STATUSES)
           .returning(['listing_id', 'check_in', 'check_out'])
           .executeTakeFirst();
         if (!released) return;
         await enqueueEvent(
           trx,
-          domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.released', {
+          domainEvent(BOOKINGS_EVENT_SOURCE, `booking.${ending}`, {
             bookingId,
             listingId: released.listing_id,
             checkIn: released.check_in,

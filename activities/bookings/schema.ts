@@ -43,6 +43,7 @@ export interface BookingTable {
   currency: 'RUB';
   payment_intent_id: string | null;
   failure_reason: string | null;
+  approval_deadline: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -54,12 +55,15 @@ export interface BookingsDatabase extends OutboxTables, ProcessedEventsTables {
 
 export type BookingsDb = Kysely<BookingsDatabase>;
 
-/** Statuses that occupy the calendar; only these take part in the no-overlap constraint. */
+/** Statuses of a row that occupy the calendar; only these take part in the no-overlap constraint. */
 export const ACTIVE_BOOKING_STATUSES = [
   'held',
-  'authorized',
+  'awaiting_approval',
   'confirmed',
 ] as const satisfies readonly BookingStatus[];
+
+/** How a booking row ends before the stay; each frees the dates. */
+export type BookingEnding = Extract<BookingStatus, 'declined' | 'expired' | 'cancelled' | 'failed'>;
 
 export const bookingsMigrations: Record<string, Migration> = {
   '0001_outbox': outboxMigration,
@@ -118,6 +122,19 @@ export const bookingsMigrations: Record<string, Migration> = {
         .columns(['guest_id', 'check_in'])
         .execute();
       await db.schema.createIndex('bookings_host').on('bookings').columns(['host_id', 'check_in']).execute();
+    },
+  },
+  '0004_request_to_book': {
+    async up(db) {
+      await db.schema.alterTable('bookings').addColumn('approval_deadline', 'timestamptz').execute();
+      // A request waiting for its host holds the dates too.
+      await sql`ALTER TABLE bookings DROP CONSTRAINT bookings_no_overlap`.execute(db);
+      await sql`
+        ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (
+          listing_id WITH =,
+          daterange(check_in, check_out, '[)') WITH &&
+        ) WHERE (status IN ('held', 'awaiting_approval', 'confirmed'))
+      `.execute(db);
     },
   },
 };

@@ -1,45 +1,93 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { money } from '@kvartirnsk/lib/money';
-import { createPaymentActivities } from './activities';
-import { createStripe, stripeConfigShape } from './stripe';
 import { loadConfig } from '@kvartirnsk/lib/config';
+import { money } from '@kvartirnsk/lib/money';
+import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
+import { createPaymentActivities } from './activities';
+import { paymentsMigrations, type PaymentsDatabase } from './schema';
+import { createStripe, stripeConfigShape } from './stripe';
 
-// Against stripe-mock, Stripe's official API mock, started by scripts/stack.
+// Against stripe-mock, Stripe's official API mock, and the ledger on the local stack's Postgres.
 const stripe = createStripe(loadConfig(stripeConfigShape));
-const activities = createPaymentActivities({ stripe });
+let testDb: TestDatabase<PaymentsDatabase>;
+let activities: ReturnType<typeof createPaymentActivities>;
 
 const sentKeys: Array<{ path: string; key: string | undefined }> = [];
 stripe.on('request', (event: { path: string; idempotency_key?: string }) => {
   sentKeys.push({ path: event.path, key: event.idempotency_key });
 });
 
-function environmentFor(workflowId: string, activityId: string) {
-  return new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' }, activityId });
-}
+beforeAll(async () => {
+  testDb = await createTestDatabase<PaymentsDatabase>('payments_activities', paymentsMigrations);
+  activities = createPaymentActivities({ stripe, db: testDb.db });
+});
+
+afterAll(async () => {
+  await testDb?.drop();
+});
 
 beforeEach(() => {
   sentKeys.length = 0;
 });
 
-it('authorizes with a manual-capture PaymentIntent and an idempotency key from workflow and activity ids', async () => {
-  const env = environmentFor('booking:abc', '7');
-  const authorization = await env.run<
-    Parameters<typeof activities.authorizePayment>,
-    Awaited<ReturnType<typeof activities.authorizePayment>>,
-    typeof activities.authorizePayment
-  >(activities.authorizePayment, { bookingId: 'abc', amount: money(700_000) });
+function inWorkflow<Args extends unknown[], Result>(
+  workflowId: string,
+  activityId: string,
+  fn: (...args: Args) => Promise<Result>,
+  ...args: Args
+): Promise<Result> {
+  const env = new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' }, activityId });
+  return env.run<Args, Result, typeof fn>(fn, ...args);
+}
+
+async function balances(bookingId: string) {
+  const rows = await testDb.db
+    .selectFrom('ledger_entries')
+    .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
+    .select(['ledger_entries.account', (eb) => eb.fn.sum<string>('ledger_entries.amount').as('balance')])
+    .where('ledger_transactions.booking_id', '=', bookingId)
+    .groupBy('ledger_entries.account')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.account, Number(row.balance)]));
+}
+
+it('authorizes with a manual-capture PaymentIntent, keyed by workflow and activity, and records the hold', async () => {
+  const authorization = await inWorkflow('payment:a', '1', activities.authorizePayment, {
+    bookingId: 'a',
+    amount: money(700_000),
+  });
 
   expect(authorization.paymentIntentId).toMatch(/^pi_/);
   expect(authorization.amount).toEqual(money(700_000));
-  expect(sentKeys).toEqual([{ path: '/v1/payment_intents', key: 'booking:abc:7' }]);
+  expect(sentKeys).toEqual([{ path: '/v1/payment_intents', key: 'payment:a:1' }]);
+  expect(await balances('a')).toEqual({ card_holds: 700_000, card_holds_outstanding: -700_000 });
 });
 
-it('captures and voids with keys of their own', async () => {
-  await environmentFor('booking:abc', '8').run(activities.capturePayment, 'pi_123');
-  await environmentFor('booking:abc', '9').run(activities.voidAuthorization, 'pi_123');
+it('capture turns the hold into a receivable owed to the stay, once even when retried', async () => {
+  const held = { bookingId: 'b', paymentIntentId: 'pi_b', amount: money(500_000) };
+  await inWorkflow('payment:b', '1', activities.authorizePayment, { bookingId: 'b', amount: money(500_000) });
+  await inWorkflow('payment:b', '2', activities.capturePayment, held);
+  await inWorkflow('payment:b', '2', activities.capturePayment, held);
 
-  expect(sentKeys).toEqual([
-    { path: '/v1/payment_intents/pi_123/capture', key: 'booking:abc:8' },
-    { path: '/v1/payment_intents/pi_123/cancel', key: 'booking:abc:9' },
+  expect(sentKeys.slice(1)).toEqual([
+    { path: '/v1/payment_intents/pi_b/capture', key: 'payment:b:2' },
+    { path: '/v1/payment_intents/pi_b/capture', key: 'payment:b:2' },
   ]);
+  expect(await balances('b')).toEqual({
+    card_holds: 0,
+    card_holds_outstanding: 0,
+    provider_receivable: 500_000,
+    guest_prepayments: -500_000,
+  });
+});
+
+it('void releases the hold with a key of its own', async () => {
+  await inWorkflow('payment:c', '1', activities.authorizePayment, { bookingId: 'c', amount: money(300_000) });
+  await inWorkflow('payment:c', '2', activities.voidAuthorization, {
+    bookingId: 'c',
+    paymentIntentId: 'pi_c',
+    amount: money(300_000),
+  });
+
+  expect(sentKeys.at(-1)).toEqual({ path: '/v1/payment_intents/pi_c/cancel', key: 'payment:c:2' });
+  expect(await balances('c')).toEqual({ card_holds: 0, card_holds_outstanding: 0 });
 });

@@ -1,19 +1,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Stripe from 'stripe';
-import { money } from '@kvartirnsk/lib/money';
-import {
-  type Authorization,
-  type AuthorizationRequest,
-  PaymentFailureType,
-} from '@kvartirnsk/workflows/payments/contract';
+import { money, type Money } from '@kvartirnsk/lib/money';
+import { type Authorization, PaymentFailureType } from '@kvartirnsk/workflows/payments/contract';
+import { post, transfer } from './ledger';
+import { LedgerAccount, type PaymentsDb } from './schema';
 
 export interface PaymentActivityDeps {
   stripe: Stripe;
+  db: PaymentsDb;
 }
 
 /**
  * The key is the same on every retry of one activity and different for every activity of a workflow,
- * so the provider applies each money movement exactly once.
+ * so the provider applies each money movement exactly once, and the ledger records it once.
  */
 export function idempotencyKey(): string {
   const { workflowExecution, activityId } = Context.current().info;
@@ -21,14 +20,26 @@ export function idempotencyKey(): string {
   return `${workflowExecution.workflowId}:${activityId}`;
 }
 
+export interface HeldPayment {
+  bookingId: string;
+  paymentIntentId: string;
+  amount: Money;
+}
+
 const TEST_CARD = 'pm_card_visa';
 
-export function createPaymentActivities({ stripe }: PaymentActivityDeps) {
+export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
   return {
     /** Places a hold for the full amount on the guest's card; captured later, or voided. */
-    async authorizePayment(request: AuthorizationRequest): Promise<Authorization> {
+    async authorizePayment(request: {
+      bookingId: string;
+      amount: Money;
+      paymentMethod?: string;
+    }): Promise<Authorization> {
+      const key = idempotencyKey();
+      let intent: Stripe.PaymentIntent;
       try {
-        const intent = await stripe.paymentIntents.create(
+        intent = await stripe.paymentIntents.create(
           {
             amount: request.amount.amount,
             currency: request.amount.currency.toLowerCase(),
@@ -37,13 +48,8 @@ export function createPaymentActivities({ stripe }: PaymentActivityDeps) {
             payment_method: request.paymentMethod ?? TEST_CARD,
             metadata: { bookingId: request.bookingId },
           },
-          { idempotencyKey: idempotencyKey() },
+          { idempotencyKey: key },
         );
-        return {
-          paymentIntentId: intent.id,
-          status: intent.status,
-          amount: money(request.amount.amount, request.amount.currency),
-        };
       } catch (err) {
         if ((err as { type?: string }).type === 'StripeCardError') {
           throw ApplicationFailure.create({
@@ -54,15 +60,51 @@ export function createPaymentActivities({ stripe }: PaymentActivityDeps) {
         }
         throw err;
       }
+      await post(db, {
+        idempotencyKey: key,
+        kind: 'authorization',
+        bookingId: request.bookingId,
+        paymentIntentId: intent.id,
+        entries: transfer(LedgerAccount.CARD_HOLDS, LedgerAccount.CARD_HOLDS_OUTSTANDING, request.amount),
+      });
+      return {
+        paymentIntentId: intent.id,
+        status: intent.status,
+        amount: money(request.amount.amount, request.amount.currency),
+      };
     },
 
-    async capturePayment(paymentIntentId: string): Promise<void> {
-      await stripe.paymentIntents.capture(paymentIntentId, {}, { idempotencyKey: idempotencyKey() });
+    /** Takes the held money: the hold is released and the provider owes us the amount for the stay. */
+    async capturePayment({ bookingId, paymentIntentId, amount }: HeldPayment): Promise<void> {
+      const key = idempotencyKey();
+      await stripe.paymentIntents.capture(
+        paymentIntentId,
+        { amount_to_capture: amount.amount },
+        { idempotencyKey: key },
+      );
+      await post(db, {
+        idempotencyKey: key,
+        kind: 'capture',
+        bookingId,
+        paymentIntentId,
+        entries: [
+          ...transfer(LedgerAccount.CARD_HOLDS_OUTSTANDING, LedgerAccount.CARD_HOLDS, amount),
+          ...transfer(LedgerAccount.PROVIDER_RECEIVABLE, LedgerAccount.GUEST_PREPAYMENTS, amount),
+        ],
+      });
     },
 
     /** Releases the hold on the guest's card; the compensation of authorizePayment. */
-    async voidAuthorization(paymentIntentId: string): Promise<void> {
-      await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey: idempotencyKey() });
+    async voidAuthorization({ bookingId, paymentIntentId, amount }: HeldPayment): Promise<void> {
+      const key = idempotencyKey();
+      await stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey: key });
+      await post(db, {
+        idempotencyKey: key,
+        kind: 'void',
+        bookingId,
+        paymentIntentId,
+        entries: transfer(LedgerAccount.CARD_HOLDS_OUTSTANDING, LedgerAccount.CARD_HOLDS, amount),
+      });
     },
   };
 }

@@ -1,35 +1,62 @@
 import {
   type Client,
   isGrpcDeadlineError,
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Request } from 'express';
 import { z } from 'zod';
-import { createServiceApp } from '@kvartirnsk/lib/http';
-import { isoDateSchema } from '@kvartirnsk/lib/dates';
-import type { Logger } from '@kvartirnsk/lib/logger';
-import { badRequest, notFound, parseOrThrow, serviceUnavailable } from '@kvartirnsk/lib/problem';
 import type { BookingsDb } from '@kvartirnsk/activities/bookings/schema';
 import { stayViolations } from '@kvartirnsk/activities/bookings/stay-rules';
+import { isoDateSchema } from '@kvartirnsk/lib/dates';
+import { createServiceApp } from '@kvartirnsk/lib/http';
+import { type Actor, forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
+import type { Logger } from '@kvartirnsk/lib/logger';
 import {
+  badRequest,
+  notFound,
+  parseOrThrow,
+  ProblemError,
+  problemType,
+  serviceUnavailable,
+} from '@kvartirnsk/lib/problem';
+import { GuestIdKey, ListingIdKey } from '@kvartirnsk/temporal/search-attributes';
+import {
+  approveUpdate,
+  BOOKING_STATUSES,
   BOOKINGS_TASK_QUEUE,
+  BookingFailureType,
   bookingStateQuery,
   bookingWorkflowId,
+  cancelUpdate,
+  declineUpdate,
+  openBookingUpdate,
+  type BookingParty,
   type BookingRequest,
+  type BookingState,
+  type BookingTerms,
+  isTerminal,
 } from '@kvartirnsk/workflows/bookings/contract';
 import { bookingWorkflow } from '@kvartirnsk/workflows/bookings/booking-workflow';
-import { ListingIdKey, GuestIdKey } from '@kvartirnsk/temporal/search-attributes';
 
 const MAX_GUESTS = 16;
-/** How long a status query may wait for a booking worker before we say the service is degraded. */
-const QUERY_DEADLINE_MS = 5_000;
+/** How long a call into a booking workflow may wait for a worker before we say the service is degraded. */
+const WORKFLOW_DEADLINE_MS = 10_000;
+const PAGE_SIZE = 20;
+
+// A day of slack: the guest's "today" may still be yesterday in UTC.
+function yesterday(): string {
+  return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+}
 
 export const createBookingBody = z
   .object({
     /** Chosen by the client once per booking attempt, so a retried or double-clicked request is the same booking. */
     bookingId: z.uuid(),
     listingId: z.string().trim().min(1).max(64),
-    guestId: z.string().trim().min(1).max(64),
     checkIn: isoDateSchema,
     checkOut: isoDateSchema,
     guests: z.number().int().min(1).max(MAX_GUESTS),
@@ -38,20 +65,137 @@ export const createBookingBody = z
   .refine((body) => body.checkOut > body.checkIn, { path: ['checkOut'], message: 'must be after checkIn' })
   .refine((body) => body.checkIn >= yesterday(), { path: ['checkIn'], message: 'must not be in the past' });
 
-// A day of slack: the guest's "today" may still be yesterday in UTC.
-function yesterday(): string {
-  return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+const bookingIdParam = z.object({ id: z.uuid() });
+const reasonBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+const listQuery = z
+  .object({
+    as: z.enum(['guest', 'host']).default('guest'),
+    status: z.enum(BOOKING_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(PAGE_SIZE),
+    /** Opaque: the creation time and id of the last booking of the previous page. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+const cursorSchema = z.object({ createdAt: z.iso.datetime(), id: z.uuid() });
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify({ createdAt: createdAt.toISOString(), id })).toString('base64url');
 }
 
-const bookingIdParam = z.object({ id: z.uuid() });
+function decodeCursor(cursor: string): z.infer<typeof cursorSchema> {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('cursor is not one this service issued', [
+      { field: 'cursor', pointer: '/cursor', detail: 'is not a valid page cursor' },
+    ]);
+  }
+}
 
 export interface BookingsAppDeps {
   db: BookingsDb;
   temporal: Client;
   logger: Logger;
+  terms: BookingTerms;
 }
 
-export function createBookingsApp({ db, temporal, logger }: BookingsAppDeps) {
+const wrongStatus = (detail: string) =>
+  new ProblemError({
+    type: problemType('wrong-status'),
+    title: 'Not possible in this state',
+    status: 409,
+    detail,
+  });
+
+const datesUnavailable = (bookingId: string) =>
+  new ProblemError({
+    type: problemType('dates-unavailable'),
+    title: 'Dates unavailable',
+    status: 409,
+    detail: 'These dates are already booked at this listing',
+    bookingId,
+  });
+
+/** The business reason inside a failed update or workflow call, if there is one. */
+function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure) return cause;
+  }
+  return undefined;
+}
+
+/** Which party the actor is in this booking, or nothing if the booking is none of theirs. */
+function partyOf(actor: Actor, state: Pick<BookingState, 'guestId' | 'quote'>): BookingParty | undefined {
+  if (hasRole(actor, 'admin')) return 'admin';
+  if (state.quote?.hostId === actor.userId) return 'host';
+  if (state.guestId === actor.userId) return 'guest';
+  return undefined;
+}
+
+export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDeps) {
+  const withDeadline = <T>(call: () => Promise<T>) =>
+    temporal.connection.withDeadline(Date.now() + WORKFLOW_DEADLINE_MS, call);
+
+  /** Runs a call into a booking's workflow, turning Temporal's errors into the problems clients understand. */
+  async function callWorkflow<T>(bookingId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(call);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`No booking ${bookingId}`);
+      if (isGrpcDeadlineError(err))
+        throw serviceUnavailable('Booking workers are not answering; try again shortly');
+      const failure = applicationFailureOf(err);
+      if (err instanceof WorkflowUpdateFailedError && failure?.type === BookingFailureType.WRONG_STATUS) {
+        throw wrongStatus(failure.message);
+      }
+      throw err;
+    }
+  }
+
+  /** The booking as its workflow sees it, if the actor may see it at all (others get a 404, not a hint). */
+  async function bookingFor(
+    req: Request,
+  ): Promise<{ actor: Actor; state: BookingState; party: BookingParty }> {
+    const actor = requireActor(req);
+    const { id } = parseOrThrow(bookingIdParam, req.params);
+    const state = await callWorkflow(id, () =>
+      temporal.workflow.getHandle(bookingWorkflowId(id)).query(bookingStateQuery),
+    );
+    const party = partyOf(actor, state);
+    if (!party) throw notFound(`No booking ${id}`);
+    return { actor, state, party };
+  }
+
+  /** Starts the booking's workflow, or finds it if this booking id was already used; answers with its state. */
+  async function open(request: BookingRequest): Promise<BookingState> {
+    const workflowId = bookingWorkflowId(request.bookingId);
+    const startWorkflowOperation = new WithStartWorkflowOperation(bookingWorkflow, {
+      workflowId,
+      taskQueue: BOOKINGS_TASK_QUEUE,
+      args: [request, terms],
+      // A second request with the same booking id attaches to the running flow instead of starting another.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { requestId: request.requestId },
+      typedSearchAttributes: [
+        { key: ListingIdKey, value: request.listingId },
+        { key: GuestIdKey, value: request.guestId },
+      ],
+    });
+    try {
+      return await withDeadline(() =>
+        temporal.workflow.executeUpdateWithStart(openBookingUpdate, { startWorkflowOperation }),
+      );
+    } catch (err) {
+      // The flow already ran to its end: the booking exists, so the retry is answered with it.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return callWorkflow(request.bookingId, () =>
+        temporal.workflow.getHandle(workflowId).query(bookingStateQuery),
+      );
+    }
+  }
+
   return createServiceApp({
     logger,
     readiness: async () => {
@@ -59,59 +203,114 @@ export function createBookingsApp({ db, temporal, logger }: BookingsAppDeps) {
     },
     routes(app) {
       app.post('/bookings', async (req, res) => {
+        const actor = requireActor(req);
         const body = parseOrThrow(createBookingBody, req.body);
+        const request: BookingRequest = {
+          ...body,
+          guestId: actor.userId,
+          requestId: res.locals.requestId as string,
+        };
         const listing = await db
           .selectFrom('listings')
           .selectAll()
           .where('id', '=', body.listingId)
           .executeTakeFirst();
-        const violations = stayViolations(listing, body);
+        const violations = stayViolations(listing, request);
         if (violations.length > 0) {
           throw badRequest(
             violations.map((v) => `${v.field}: ${v.message}`).join('; '),
             violations.map((v) => ({ field: v.field, pointer: `/${v.field}`, detail: v.message })),
           );
         }
-        const request: BookingRequest = { ...body, requestId: res.locals.requestId as string };
-        const workflowId = bookingWorkflowId(body.bookingId);
-        try {
-          await temporal.workflow.start(bookingWorkflow, {
-            workflowId,
-            taskQueue: BOOKINGS_TASK_QUEUE,
-            args: [request],
-            // A second request with the same booking id attaches to the running flow instead of starting another.
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            memo: { requestId: request.requestId },
-            typedSearchAttributes: [
-              { key: ListingIdKey, value: body.listingId },
-              { key: GuestIdKey, value: body.guestId },
-            ],
+
+        const state = await open(request);
+        if (state.guestId !== actor.userId) {
+          throw new ProblemError({
+            type: problemType('booking-id-taken'),
+            title: 'Booking id already used',
+            status: 409,
+            detail: 'Another booking has this id; generate a new bookingId',
           });
-        } catch (err) {
-          // The flow already ran to its end: the booking exists, so the retry is answered with it.
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
-        res
-          .status(202)
-          .location(`/bookings/${body.bookingId}`)
-          .json({ bookingId: body.bookingId, workflowId });
+        if (state.failure?.type === BookingFailureType.DATES_UNAVAILABLE)
+          throw datesUnavailable(state.bookingId);
+        res.status(201).location(`/bookings/${state.bookingId}`).json(state);
+      });
+
+      app.get('/bookings', async (req, res) => {
+        const actor = requireActor(req);
+        const query = parseOrThrow(listQuery, req.query);
+        let select = db
+          .selectFrom('bookings')
+          .selectAll()
+          .where(query.as === 'host' ? 'host_id' : 'guest_id', '=', actor.userId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(query.limit + 1);
+        if (query.status) select = select.where('status', '=', query.status);
+        if (query.cursor) {
+          const after = decodeCursor(query.cursor);
+          select = select.where((eb) =>
+            eb.or([
+              eb('created_at', '<', new Date(after.createdAt)),
+              eb.and([eb('created_at', '=', new Date(after.createdAt)), eb('id', '<', after.id)]),
+            ]),
+          );
+        }
+        const rows = await select.execute();
+        const page = rows.slice(0, query.limit);
+        const last = page.at(-1);
+        res.json({
+          items: page.map((row) => ({
+            bookingId: row.id,
+            listingId: row.listing_id,
+            guestId: row.guest_id,
+            hostId: row.host_id,
+            checkIn: row.check_in,
+            checkOut: row.check_out,
+            guests: row.guests,
+            status: row.status,
+            total: { amount: row.total_kopecks, currency: row.currency },
+            approvalDeadline: row.approval_deadline?.toISOString(),
+            createdAt: row.created_at.toISOString(),
+          })),
+          nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : undefined,
+        });
       });
 
       app.get('/bookings/:id', async (req, res) => {
-        const { id } = parseOrThrow(bookingIdParam, req.params);
-        const handle = temporal.workflow.getHandle(bookingWorkflowId(id));
-        try {
-          const state = await temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-            handle.query(bookingStateQuery),
+        const { state } = await bookingFor(req);
+        res.json(state);
+      });
+
+      for (const [action, update] of [
+        ['approve', approveUpdate],
+        ['decline', declineUpdate],
+      ] as const) {
+        app.post(`/bookings/:id/${action}`, async (req, res) => {
+          const { actor, state, party } = await bookingFor(req);
+          const { reason } = parseOrThrow(reasonBody, req.body ?? {});
+          if (party === 'guest') throw forbidden(`Only the host can ${action} this request`);
+          if (isTerminal(state.status)) throw wrongStatus(`This booking is already ${state.status}`);
+          const updated = await callWorkflow(state.bookingId, () =>
+            temporal.workflow
+              .getHandle(bookingWorkflowId(state.bookingId))
+              .executeUpdate(update, { args: [{ by: party, actorId: actor.userId, reason }] }),
           );
-          res.json(state);
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw notFound(`No booking ${id}`);
-          if (isGrpcDeadlineError(err))
-            throw serviceUnavailable('Booking workers are not answering; try again shortly');
-          throw err;
-        }
+          res.json(updated);
+        });
+      }
+
+      app.post('/bookings/:id/cancel', async (req, res) => {
+        const { actor, state, party } = await bookingFor(req);
+        const { reason } = parseOrThrow(reasonBody, req.body ?? {});
+        if (isTerminal(state.status)) throw wrongStatus(`This booking is already ${state.status}`);
+        const updated = await callWorkflow(state.bookingId, () =>
+          temporal.workflow
+            .getHandle(bookingWorkflowId(state.bookingId))
+            .executeUpdate(cancelUpdate, { args: [{ by: party, actorId: actor.userId, reason }] }),
+        );
+        res.json(updated);
       });
     },
   });

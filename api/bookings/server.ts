@@ -37,7 +37,12 @@ async function main() {
     handle: (event, trx) => applyListingEvent(trx, event),
   });
 
-  const app = createBookingsApp({ db, temporal, logger });
+  const app = createBookingsApp({
+    db,
+    temporal,
+    logger,
+    terms: { approvalWindow: config.BOOKING_APPROVAL_WINDOW },
+  });
   serve(app, config.PORT, config.HOST, logger, async () => {
     await replica.cancel();
     await relay.stop();

@@ -5,7 +5,17 @@ import type { createBookingActivities } from '@kvartirnsk/activities/bookings/ac
 import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import { money } from '@kvartirnsk/lib/money';
 import { PAYMENTS_TASK_QUEUE, PaymentFailureType } from '../payments/contract';
-import { BookingFailureType, bookingWorkflowId, type BookingQuote, type BookingRequest } from './contract';
+import {
+  approveUpdate,
+  BookingFailureType,
+  bookingWorkflowId,
+  cancelUpdate,
+  declineUpdate,
+  openBookingUpdate,
+  type BookingQuote,
+  type BookingRequest,
+  type BookingState,
+} from './contract';
 import { bookingWorkflow } from './booking-workflow';
 
 // Test support, not workflow code: the booking flow's paths driven by recording stand-in activities, shared by
@@ -14,36 +24,83 @@ import { bookingWorkflow } from './booking-workflow';
 type BookingActivities = ReturnType<typeof createBookingActivities>;
 type PaymentActivities = ReturnType<typeof createPaymentActivities>;
 type Overrides = Partial<BookingActivities & PaymentActivities>;
+type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
 
 const SCENARIO_QUEUE = 'bookings-scenarios';
 const DAY_MS = 86_400_000;
+export const SCENARIO_APPROVAL_WINDOW = '24 hours';
 
 function businessFailure(type: string, message: string) {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
+interface Scenario {
+  instantBook: boolean;
+  overrides?: Overrides;
+  /** What a guest, host or admin does while the booking runs. */
+  act?: (handle: Handle, env: TestWorkflowEnvironment) => Promise<void>;
+}
+
+const opened = (handle: Handle) => handle.executeUpdate(openBookingUpdate);
+
 export const bookingScenarios = {
-  'instant-book-completed': {},
-  'card-declined': {
-    async authorizePayment() {
-      throw businessFailure(PaymentFailureType.CARD_DECLINED, 'declined');
+  'instant-book-completed': { instantBook: true },
+  'request-approved': {
+    instantBook: false,
+    act: async (handle) => {
+      await opened(handle);
+      await waitForStatus(handle, 'awaiting_approval');
+      await handle.executeUpdate(approveUpdate, { args: [{ by: 'host', actorId: 'host-1' }] });
     },
   },
-  'capture-rejected': {
-    async capturePayment() {
-      throw businessFailure('CaptureRejected', 'expired');
+  'request-declined': {
+    instantBook: false,
+    act: async (handle) => {
+      await waitForStatus(handle, 'awaiting_approval');
+      await handle.executeUpdate(declineUpdate, {
+        args: [{ by: 'host', actorId: 'host-1', reason: 'Renovation' }],
+      });
+    },
+  },
+  'request-expired': { instantBook: false },
+  'cancelled-awaiting-approval': {
+    instantBook: false,
+    act: async (handle) => {
+      await waitForStatus(handle, 'awaiting_approval');
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ by: 'guest', actorId: 'guest-1', reason: 'Plans changed' }],
+      });
+    },
+  },
+  'card-declined': {
+    instantBook: true,
+    overrides: {
+      async authorizePayment() {
+        throw businessFailure(PaymentFailureType.CARD_DECLINED, 'insufficient funds');
+      },
     },
   },
   'dates-unavailable': {
-    async holdDates() {
-      throw businessFailure(BookingFailureType.DATES_UNAVAILABLE, 'these dates are already booked');
+    instantBook: true,
+    overrides: {
+      async holdDates() {
+        throw businessFailure(BookingFailureType.DATES_UNAVAILABLE, 'these dates are already booked');
+      },
     },
   },
-} satisfies Record<string, Overrides>;
+} satisfies Record<string, Scenario>;
 
 export type BookingScenario = keyof typeof bookingScenarios;
 
-function recordingActivities(overrides: Overrides) {
+async function waitForStatus(handle: Handle, status: BookingState['status']): Promise<void> {
+  for (;;) {
+    const state = await handle.query<BookingState>('bookingState');
+    if (state.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function recordingActivities(scenario: Scenario) {
   const calls: string[] = [];
   const booking: BookingActivities = {
     async quoteStay(request): Promise<BookingQuote> {
@@ -54,17 +111,23 @@ function recordingActivities(overrides: Overrides) {
         nights: 2,
         lines: [],
         total: money(700_000),
+        hostFee: money(18_000),
+        hostPayout: money(582_000),
+        instantBook: scenario.instantBook,
         checkOutAt: `${request.checkOut}T09:00:00.000Z`,
       };
     },
     async holdDates() {
       calls.push('holdDates');
     },
+    async awaitApproval() {
+      calls.push('awaitApproval');
+    },
     async confirmBooking() {
       calls.push('confirmBooking');
     },
-    async releaseDates(_bookingId, reason) {
-      calls.push(`releaseDates:${reason}`);
+    async releaseDates(_bookingId, ending) {
+      calls.push(`releaseDates:${ending}`);
     },
     async completeStay() {
       calls.push('completeStay');
@@ -82,10 +145,11 @@ function recordingActivities(overrides: Overrides) {
       calls.push('voidAuthorization');
     },
   };
+  const overrides = (scenario.overrides ?? {}) as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const withOverrides = <T extends object>(activities: T): T =>
     Object.fromEntries(
       Object.entries(activities).map(([name, fn]) => {
-        const override = (overrides as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+        const override = overrides[name];
         return [name, override ? (...args: unknown[]) => (calls.push(name), override(...args)) : fn];
       }),
     ) as T;
@@ -96,38 +160,50 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Runs one scenario to its end: a two-night stay starting tomorrow in the environment's time. */
+export interface ScenarioBundles {
+  bookings: WorkflowBundleWithSourceMap;
+  payments: WorkflowBundleWithSourceMap;
+}
+
+/** Runs one scenario to its end: a two-night stay starting in two days, in the environment's time. */
 export async function runBookingScenario(
   env: TestWorkflowEnvironment,
-  bundle: WorkflowBundleWithSourceMap,
-  scenario: BookingScenario,
+  bundles: ScenarioBundles,
+  name: BookingScenario,
 ) {
+  const scenario: Scenario = bookingScenarios[name];
   const now = await env.currentTimeMs();
   const request: BookingRequest = {
-    bookingId: `scenario-${scenario}`,
+    bookingId: `scenario-${name}`,
     listingId: 'listing-1',
     guestId: 'guest-1',
-    checkIn: isoDate(now + DAY_MS),
-    checkOut: isoDate(now + 3 * DAY_MS),
+    checkIn: isoDate(now + 2 * DAY_MS),
+    checkOut: isoDate(now + 4 * DAY_MS),
     guests: 2,
   };
-  const activities = recordingActivities(bookingScenarios[scenario]);
+  const activities = recordingActivities(scenario);
   const bookingWorker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: SCENARIO_QUEUE,
-    workflowBundle: bundle,
+    workflowBundle: bundles.bookings,
     activities: activities.booking,
   });
   const paymentWorker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: PAYMENTS_TASK_QUEUE,
+    workflowBundle: bundles.payments,
     activities: activities.payment,
   });
   const handle = await env.client.workflow.start(bookingWorkflow, {
     workflowId: bookingWorkflowId(request.bookingId),
     taskQueue: SCENARIO_QUEUE,
-    args: [request],
+    args: [request, { approvalWindow: SCENARIO_APPROVAL_WINDOW }],
   });
-  const result = await bookingWorker.runUntil(paymentWorker.runUntil(handle.result()));
+  const result = await bookingWorker.runUntil(
+    paymentWorker.runUntil(async () => {
+      await scenario.act?.(handle, env);
+      return handle.result();
+    }),
+  );
   return { result, calls: activities.calls, handle, startedAt: now };
 }

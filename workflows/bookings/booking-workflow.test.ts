@@ -1,40 +1,36 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
-import { PaymentFailureType } from '../payments/contract';
 import { BookingFailureType } from './contract';
-import { runBookingScenario } from './booking-scenarios';
+import { runBookingScenario, type ScenarioBundles } from './booking-scenarios';
 
 const DAY_MS = 86_400_000;
 
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+let bundles: ScenarioBundles;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([
+  const [environment, bookings, payments] = await Promise.all([
     createTimeSkippingEnvironment(),
     bundleWorkflows('@kvartirnsk/workflows/bookings/index'),
+    bundleWorkflows('@kvartirnsk/workflows/payments/index'),
   ]);
+  env = environment;
+  bundles = { bookings, payments };
 }, 120_000);
 
 afterAll(async () => {
   await env?.teardown();
 });
 
+const statuses = (state: { history: Array<{ status: string }> }) => state.history.map((step) => step.status);
+
 describe('bookingWorkflow', () => {
-  it('confirms, sleeps until check-out in simulated time, and completes the stay', async () => {
+  it('Instant Book: confirms at once, sleeps until check-out in simulated time, completes the stay', async () => {
     const wallStart = Date.now();
 
-    const { result, calls, startedAt } = await runBookingScenario(env, bundle, 'instant-book-completed');
+    const { result, calls, startedAt } = await runBookingScenario(env, bundles, 'instant-book-completed');
 
-    expect(result.status).toBe('completed');
-    expect(result.history.map((step) => step.status)).toEqual([
-      'requested',
-      'held',
-      'authorized',
-      'confirmed',
-      'completed',
-    ]);
+    expect(statuses(result)).toEqual(['requested', 'held', 'authorized', 'confirmed', 'completed']);
     expect(result.paymentIntentId).toBe('pi_test');
     expect(calls).toEqual([
       'quoteStay',
@@ -44,34 +40,71 @@ describe('bookingWorkflow', () => {
       'confirmBooking',
       'completeStay',
     ]);
-    // The stay lasted until check-out, days of workflow time, while the test itself took a few seconds at most.
+    // The stay lasted until check-out, days of workflow time, while the test itself took seconds at most.
     const simulatedMs = (await env.currentTimeMs()) - startedAt;
     expect(simulatedMs).toBeGreaterThan(DAY_MS);
     expect(Date.now() - wallStart).toBeLessThan(simulatedMs / 10_000);
   });
 
-  it('releases the dates when the card is declined, and never captures', async () => {
-    const { result, calls } = await runBookingScenario(env, bundle, 'card-declined');
+  it('Request to Book: waits for the host, captures on approval', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'request-approved');
 
-    expect(result.status).toBe('failed');
-    expect(result.failure).toEqual({ type: PaymentFailureType.CARD_DECLINED, message: 'declined' });
+    expect(statuses(result)).toEqual([
+      'requested',
+      'held',
+      'authorized',
+      'awaiting_approval',
+      'confirmed',
+      'completed',
+    ]);
+    expect(result.approvalDeadline).toBeDefined();
     expect(calls).toEqual([
       'quoteStay',
       'holdDates',
       'authorizePayment',
-      `releaseDates:${PaymentFailureType.CARD_DECLINED}`,
+      'awaitApproval',
+      'capturePayment',
+      'confirmBooking',
+      'completeStay',
     ]);
   });
 
-  it('undoes steps in reverse order when capture fails for good', async () => {
-    const { result, calls } = await runBookingScenario(env, bundle, 'capture-rejected');
+  it('a declined request voids the hold and frees the dates, in that order', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'request-declined');
 
-    expect(result.status).toBe('failed');
-    expect(calls.slice(-3)).toEqual(['capturePayment', 'voidAuthorization', 'releaseDates:CaptureRejected']);
+    expect(result.status).toBe('declined');
+    expect(result.failure).toEqual({ type: 'Declined', message: 'Renovation' });
+    expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:declined']);
+    expect(calls).not.toContain('capturePayment');
   });
 
-  it('fails without compensation when the dates are taken', async () => {
-    const { result, calls } = await runBookingScenario(env, bundle, 'dates-unavailable');
+  it('a request the host leaves unanswered expires after the approval window', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'request-expired');
+
+    expect(result.status).toBe('expired');
+    const waitingSince = Date.parse(result.history.find((s) => s.status === 'awaiting_approval')!.at);
+    const expiredAt = Date.parse(result.history.at(-1)!.at);
+    expect(expiredAt - waitingSince).toBeGreaterThanOrEqual(DAY_MS);
+    expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:expired']);
+  });
+
+  it('a guest cancelling before capture gets the hold voided', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'cancelled-awaiting-approval');
+
+    expect(result.status).toBe('cancelled');
+    expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:cancelled']);
+  });
+
+  it('a declined card frees the dates and never captures', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'card-declined');
+
+    expect(result.status).toBe('failed');
+    expect(result.failure?.type).toBe('PaymentDeclined');
+    expect(calls).toEqual(['quoteStay', 'holdDates', 'authorizePayment', 'releaseDates:failed']);
+  });
+
+  it('taken dates end the booking without compensation', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'dates-unavailable');
 
     expect(result.status).toBe('failed');
     expect(result.failure?.type).toBe(BookingFailureType.DATES_UNAVAILABLE);

@@ -1,15 +1,18 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  condition,
   log,
+  ParentClosePolicy,
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
-import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import {
   AmountKopecksKey,
   BookingStatusKey,
@@ -18,8 +21,30 @@ import {
   HostIdKey,
   ListingIdKey,
 } from '@kvartirnsk/temporal/search-attributes';
-import { PAYMENTS_TASK_QUEUE } from '../payments/contract';
-import { bookingStateQuery, type BookingRequest, type BookingState, type BookingStatus } from './contract';
+import {
+  type Authorization,
+  type PaymentResult,
+  PAYMENTS_TASK_QUEUE,
+  paymentAuthorizedSignal,
+  paymentCommandSignal,
+  paymentWorkflowId,
+} from '../payments/contract';
+import { paymentWorkflow } from '../payments/payment-workflow';
+import {
+  approveUpdate,
+  BookingFailureType,
+  bookingStateQuery,
+  cancelUpdate,
+  declineUpdate,
+  isTerminal,
+  openBookingUpdate,
+  type BookingRequest,
+  type BookingState,
+  type BookingStatus,
+  type BookingTerms,
+  type Cancellation,
+  type HostDecision,
+} from './contract';
 
 /** Database steps are idempotent and cheap to retry; they retry until they succeed. */
 const databaseStep = {
@@ -27,39 +52,119 @@ const databaseStep = {
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 } as const;
 
-/**
- * Money moves through the provider with an idempotency key, so retries are safe; back off harder and
- * keep trying for a while, because a provider outage must not lose a booking that the guest paid for.
- */
-const providerCall = {
-  taskQueue: PAYMENTS_TASK_QUEUE,
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 50,
-  },
-} as const;
-
 const bookings = proxyActivities<ReturnType<typeof createBookingActivities>>(databaseStep);
-const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(providerCall);
+
+/** How long a guest's card hold may wait for capture; card networks drop holds after about a week. */
+const CAPTURE_WINDOW = '7 days';
+
+type Ending = Extract<BookingStatus, 'declined' | 'expired' | 'cancelled' | 'failed'>;
+
+/** Ends the flow before a stay: compensations run, and the booking settles in `status` with a reason. */
+class BookingEnded extends Error {
+  constructor(
+    readonly status: Ending,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const rejectWrongStatus = (state: BookingState, expected: readonly BookingStatus[], action: string) => {
+  if (!expected.includes(state.status)) {
+    throw ApplicationFailure.create({
+      type: BookingFailureType.WRONG_STATUS,
+      message: `Cannot ${action} a booking that is ${state.status}`,
+      nonRetryable: true,
+    });
+  }
+};
+
+/** Before capture a cancellation voids the hold; after it, refunds belong to the cancellation-policy flow. */
+const CANCELLABLE: readonly BookingStatus[] = ['requested', 'held', 'authorized', 'awaiting_approval'];
 
 /**
- * A guest's booking from request to check-out: hold the dates, authorize and capture the payment, confirm,
- * then wait for check-out and complete the stay. A failure after any step undoes the earlier steps in reverse.
+ * A guest's booking from request to check-out: hold the dates, place a hold on the card through the
+ * booking's PaymentWorkflow, then confirm at once (Instant Book) or wait for the host's answer (Request to
+ * Book), capture, and sleep until check-out. Whatever ends it early — a decline, an expired request, a
+ * cancellation, a failure — undoes the steps already taken, in reverse order.
  */
-export async function bookingWorkflow(request: BookingRequest): Promise<BookingState> {
-  const state: BookingState = { bookingId: request.bookingId, status: 'requested', history: [] };
+export async function bookingWorkflow(request: BookingRequest, terms: BookingTerms): Promise<BookingState> {
+  const state: BookingState = {
+    bookingId: request.bookingId,
+    listingId: request.listingId,
+    guestId: request.guestId,
+    checkIn: request.checkIn,
+    checkOut: request.checkOut,
+    status: 'requested',
+    history: [],
+  };
+  let authorization: Authorization | undefined;
+  let hostAnswer: { approved: boolean; decision: HostDecision } | undefined;
+  let cancellation: Cancellation | undefined;
+
   const advance = (status: BookingStatus, detail?: string) => {
     state.status = status;
     state.history.push({ status, at: new Date().toISOString(), ...(detail ? { detail } : {}) });
     upsertSearchAttributes([{ key: BookingStatusKey, value: status }]);
   };
-  setHandler(bookingStateQuery, () => state);
-  advance('requested');
+  const settledAfter = (status: BookingStatus) => condition(() => state.status !== status);
+  const requireHostOf = (decision: HostDecision) => {
+    if (decision.by !== 'admin' && decision.actorId !== state.quote?.hostId) {
+      throw ApplicationFailure.create({
+        type: BookingFailureType.WRONG_STATUS,
+        message: 'Only the host of this listing can answer this request',
+        nonRetryable: true,
+      });
+    }
+  };
 
-  const compensations: Array<() => Promise<void>> = [];
+  setHandler(bookingStateQuery, () => state);
+  setHandler(paymentAuthorizedSignal, (received) => {
+    authorization = received;
+  });
+  setHandler(openBookingUpdate, async () => {
+    await settledAfter('requested');
+    return state;
+  });
+  // Approve and decline differ only in the answer; either settles the wait for the host.
+  for (const [update, approved] of [
+    [approveUpdate, true],
+    [declineUpdate, false],
+  ] as const) {
+    setHandler(
+      update,
+      async (decision: HostDecision) => {
+        hostAnswer = { approved, decision };
+        await settledAfter('awaiting_approval');
+        return state;
+      },
+      {
+        validator: (decision: HostDecision) => {
+          rejectWrongStatus(state, ['awaiting_approval'], approved ? 'approve' : 'decline');
+          requireHostOf(decision);
+        },
+      },
+    );
+  }
+  setHandler(
+    cancelUpdate,
+    async (received) => {
+      cancellation ??= received;
+      await condition(() => isTerminal(state.status));
+      return state;
+    },
+    { validator: (_cancellation: Cancellation) => rejectWrongStatus(state, CANCELLABLE, 'cancel') },
+  );
+
+  const stopIfCancelled = () => {
+    if (cancellation) {
+      throw new BookingEnded('cancelled', 'Cancelled', `Cancelled by the ${cancellation.by}`);
+    }
+  };
+
+  advance('requested');
+  const compensations: Array<(ending: Ending) => Promise<void>> = [];
   try {
     const quote = await bookings.quoteStay(request);
     state.quote = quote;
@@ -70,32 +175,103 @@ export async function bookingWorkflow(request: BookingRequest): Promise<BookingS
       { key: CheckInKey, value: new Date(request.checkIn) },
       { key: AmountKopecksKey, value: quote.total.amount },
     ]);
+    stopIfCancelled();
 
     await bookings.holdDates(request, quote);
-    compensations.unshift(() => bookings.releaseDates(request.bookingId, state.failure?.type ?? 'failed'));
+    compensations.unshift((ending) =>
+      bookings.releaseDates(request.bookingId, ending, state.failure?.message ?? ending),
+    );
     advance('held');
+    stopIfCancelled();
 
-    const authorization = await payments.authorizePayment({
-      bookingId: request.bookingId,
-      amount: quote.total,
+    const payment = await startChild(paymentWorkflow, {
+      workflowId: paymentWorkflowId(request.bookingId),
+      taskQueue: PAYMENTS_TASK_QUEUE,
+      args: [
+        {
+          bookingId: request.bookingId,
+          amount: quote.total,
+          notifyWorkflowId: workflowInfo().workflowId,
+          captureWindow: CAPTURE_WINDOW,
+        },
+      ],
+      // The payment outlives a terminated booking: its own capture window then voids the hold.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    // The payment reports its hold by signal and ends with a result; both are observed through conditions,
+    // so a payment that fails is seen where it matters and never becomes an unhandled rejection.
+    let paymentOutcome: PaymentResult | Error | undefined;
+    void payment.result().then(
+      (result) => {
+        paymentOutcome = result;
+      },
+      (err: unknown) => {
+        paymentOutcome = err instanceof Error ? err : new Error(String(err));
+      },
+    );
+    const paymentEnded = () => condition(() => paymentOutcome !== undefined);
+    await condition(() => authorization !== undefined || paymentOutcome !== undefined);
+    if (!authorization) {
+      if (paymentOutcome instanceof Error) throw paymentOutcome;
+      throw new BookingEnded(
+        'failed',
+        'PaymentDeclined',
+        `The card was declined: ${paymentOutcome?.reason ?? ''}`,
+      );
+    }
+    compensations.unshift(async () => {
+      if (paymentOutcome === undefined) await payment.signal(paymentCommandSignal, 'void');
+      await paymentEnded();
     });
     state.paymentIntentId = authorization.paymentIntentId;
-    compensations.unshift(() => payments.voidAuthorization(authorization.paymentIntentId));
     advance('authorized');
+    stopIfCancelled();
 
-    await payments.capturePayment(authorization.paymentIntentId);
-    // Captured money is not voided any more; from here a failure is a refund, which the cancellation flow owns.
+    if (!quote.instantBook) {
+      const deadline = new Date(Date.now() + msToNumber(terms.approvalWindow));
+      state.approvalDeadline = deadline.toISOString();
+      await bookings.awaitApproval(request.bookingId, state.approvalDeadline);
+      advance('awaiting_approval');
+      const answered = await condition(
+        () => hostAnswer !== undefined || cancellation !== undefined,
+        terms.approvalWindow,
+      );
+      stopIfCancelled();
+      if (!answered || !hostAnswer) {
+        throw new BookingEnded('expired', 'Expired', 'The host did not answer in time');
+      }
+      if (!hostAnswer.approved) {
+        throw new BookingEnded(
+          'declined',
+          'Declined',
+          hostAnswer.decision.reason ?? 'The host declined the request',
+        );
+      }
+    }
+
+    await payment.signal(paymentCommandSignal, 'capture');
+    await paymentEnded();
+    const captured: PaymentResult | Error | undefined = paymentOutcome;
+    if (captured instanceof Error) throw captured;
+    if (captured?.status !== 'captured') {
+      throw new BookingEnded('failed', 'CaptureFailed', `The payment was ${captured?.status ?? 'lost'}`);
+    }
+    // Captured money is not voided any more; from here on, giving it back is a refund.
     compensations.length = 0;
     await bookings.confirmBooking(request.bookingId, authorization.paymentIntentId);
     advance('confirmed');
   } catch (err) {
-    state.failure = failureOf(err);
-    log.warn('booking failed; compensating', { bookingId: request.bookingId, failure: state.failure });
+    const ending = endingOf(err);
+    state.failure = { type: ending.type, message: ending.message };
+    log.warn('booking ended before the stay; compensating', {
+      bookingId: request.bookingId,
+      ...state.failure,
+    });
     // Compensations must run even if the workflow itself is being cancelled.
     await CancellationScope.nonCancellable(async () => {
-      for (const compensate of compensations) await compensate();
+      for (const compensate of compensations) await compensate(ending.status);
     });
-    advance('failed', state.failure.message);
+    advance(ending.status, ending.message);
     return state;
   }
 
@@ -103,12 +279,13 @@ export async function bookingWorkflow(request: BookingRequest): Promise<BookingS
   if (untilCheckOut > 0) await sleep(untilCheckOut);
   await bookings.completeStay(request.bookingId);
   advance('completed');
-  log.info('stay completed', { bookingId: request.bookingId, workflowId: workflowInfo().workflowId });
   return state;
 }
 
-function failureOf(err: unknown): { type: string; message: string } {
+function endingOf(err: unknown): BookingEnded {
+  if (err instanceof BookingEnded) return err;
   const cause = err instanceof Error && err.cause instanceof ApplicationFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
-  return { type: 'Error', message: err instanceof Error ? err.message : String(err) };
+  if (cause instanceof ApplicationFailure)
+    return new BookingEnded('failed', cause.type ?? 'Error', cause.message);
+  return new BookingEnded('failed', 'Error', err instanceof Error ? err.message : String(err));
 }

@@ -1,4 +1,5 @@
-import { defineQuery } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Money } from '@kvartirnsk/lib/money';
 
 /** The bookings domain's contract: imported by its workflow, its worker and the bookings API. */
@@ -27,6 +28,12 @@ export interface BookingRequest {
   requestId?: string;
 }
 
+/** Platform settings fixed for the life of one booking when it starts, so a config change never reshapes it. */
+export interface BookingTerms {
+  /** How long a host has to answer a request to book, e.g. "24 hours". */
+  approvalWindow: Duration;
+}
+
 export interface PriceLine {
   kind: 'night' | 'cleaning_fee' | 'service_fee';
   /** The night's date for `night` lines. */
@@ -39,7 +46,12 @@ export interface BookingQuote {
   hostId: string;
   nights: number;
   lines: PriceLine[];
+  /** What the guest pays. */
   total: Money;
+  /** The platform's fee taken from the host's share, and what the host is paid. */
+  hostFee: Money;
+  hostPayout: Money;
+  instantBook: boolean;
   /** When the stay ends, as an instant in the listing's time zone, for the check-out timer. */
   checkOutAt: string;
 }
@@ -48,11 +60,22 @@ export const BOOKING_STATUSES = [
   'requested',
   'held',
   'authorized',
+  'awaiting_approval',
   'confirmed',
   'completed',
+  'declined',
+  'expired',
+  'cancelled',
   'failed',
 ] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/** Statuses a booking never leaves. */
+export const TERMINAL_BOOKING_STATUSES = ['completed', 'declined', 'expired', 'cancelled', 'failed'] as const;
+
+export function isTerminal(status: BookingStatus): boolean {
+  return (TERMINAL_BOOKING_STATUSES as readonly BookingStatus[]).includes(status);
+}
 
 export interface BookingStep {
   status: BookingStatus;
@@ -62,21 +85,51 @@ export interface BookingStep {
 
 export interface BookingState {
   bookingId: string;
+  listingId: string;
+  guestId: string;
+  checkIn: string;
+  checkOut: string;
   status: BookingStatus;
   quote?: BookingQuote;
   paymentIntentId?: string;
-  /** Why the booking failed, in words a guest can read. */
+  /** Until when the host may approve a request to book. */
+  approvalDeadline?: string;
+  /** Why the booking ended without a stay, in words a guest can read. */
   failure?: { type: string; message: string };
   history: BookingStep[];
 }
 
+export type BookingParty = 'guest' | 'host' | 'admin';
+
+export interface HostDecision {
+  by: Extract<BookingParty, 'host' | 'admin'>;
+  actorId: string;
+  reason?: string;
+}
+
+export interface Cancellation {
+  by: BookingParty;
+  actorId: string;
+  reason?: string;
+}
+
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
+
+/**
+ * Sent with the start (Update-with-Start): answers once the booking's dates are held or refused, so the
+ * API can reply with the price and status at once; a repeated request gets the same booking's state.
+ */
+export const openBookingUpdate = defineUpdate<BookingState>('openBooking');
+export const approveUpdate = defineUpdate<BookingState, [HostDecision]>('approve');
+export const declineUpdate = defineUpdate<BookingState, [HostDecision]>('decline');
+export const cancelUpdate = defineUpdate<BookingState, [Cancellation]>('cancel');
 
 /** Business failures: non-retryable, each ends the booking with a reason. */
 export const BookingFailureType = {
   LISTING_NOT_FOUND: 'ListingNotFound',
   INVALID_STAY: 'InvalidStay',
   DATES_UNAVAILABLE: 'DatesUnavailable',
-  PAYMENT_DECLINED: 'PaymentDeclined',
+  /** An update that does not fit the booking's current status (approve an expired request, ...). */
+  WRONG_STATUS: 'WrongStatus',
 } as const;
 export type BookingFailureType = (typeof BookingFailureType)[keyof typeof BookingFailureType];

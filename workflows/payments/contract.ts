@@ -1,13 +1,25 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Money } from '@kvartirnsk/lib/money';
 
-/** The payments domain's contract: its worker pool polls this queue; other flows call it by name. */
+/** The payments domain's contract: its worker pool polls this queue; other flows reach it by these names. */
 export const PAYMENTS_TASK_QUEUE = 'payments';
 
-export interface AuthorizationRequest {
+const WORKFLOW_ID_PREFIX = 'payment:';
+
+/** One PaymentWorkflow per booking: its history is that booking's money trail at the provider. */
+export function paymentWorkflowId(bookingId: string): string {
+  return WORKFLOW_ID_PREFIX + bookingId;
+}
+
+export interface PaymentRequest {
   bookingId: string;
   amount: Money;
   /** Test card payment method id; the web app's Stripe Elements will supply a real one. */
   paymentMethod?: string;
+  /** The workflow to tell when the hold is placed (the booking that started this payment). */
+  notifyWorkflowId: string;
+  /** How long an authorization may wait for capture before it is voided (card holds expire). */
+  captureWindow: string;
 }
 
 export interface Authorization {
@@ -15,6 +27,26 @@ export interface Authorization {
   status: string;
   amount: Money;
 }
+
+export type PaymentCommand = 'capture' | 'void';
+
+export const PAYMENT_STATUSES = ['authorizing', 'authorized', 'captured', 'voided', 'declined'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export interface PaymentResult {
+  status: Extract<PaymentStatus, 'captured' | 'voided' | 'declined'>;
+  paymentIntentId?: string;
+  /** Why the card was declined, or why the hold was voided. */
+  reason?: string;
+}
+
+/** The booking tells its payment what to do with the hold: capture it or void it. */
+export const paymentCommandSignal = defineSignal<[PaymentCommand]>('paymentCommand');
+
+/** The payment tells its booking the hold is placed, so the booking can go on while the payment waits. */
+export const paymentAuthorizedSignal = defineSignal<[Authorization]>('paymentAuthorized');
+
+export const paymentStatusQuery = defineQuery<PaymentStatus>('paymentStatus');
 
 export const PaymentFailureType = {
   CARD_DECLINED: 'CardDeclined',

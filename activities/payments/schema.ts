@@ -1,0 +1,100 @@
+import { type Generated, type Kysely, sql } from 'kysely';
+import type { Migration } from 'kysely/migration';
+import type { Currency } from '@kvartirnsk/lib/money';
+
+/**
+ * The payments database: a double-entry ledger. Every transaction's entries sum to zero, checked by the
+ * database at commit; every transaction carries the idempotency key of the provider call it records, so a
+ * retried activity records it once.
+ */
+export interface LedgerTransactionTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  kind: LedgerTransactionKind;
+  booking_id: string;
+  payment_intent_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface LedgerEntryTable {
+  id: Generated<number>;
+  transaction_id: string;
+  account: LedgerAccount;
+  /** Kopecks; debits positive, credits negative. */
+  amount: number;
+  currency: Currency;
+}
+
+export interface PaymentsDatabase {
+  ledger_transactions: LedgerTransactionTable;
+  ledger_entries: LedgerEntryTable;
+}
+
+export type PaymentsDb = Kysely<PaymentsDatabase>;
+
+export const LEDGER_TRANSACTION_KINDS = ['authorization', 'capture', 'void'] as const;
+export type LedgerTransactionKind = (typeof LEDGER_TRANSACTION_KINDS)[number];
+
+/**
+ * Accounts. A card hold is not money yet, so it lives on a memo pair (`card_holds` against
+ * `card_holds_outstanding`); a capture turns it into a receivable from the provider owed on to the stay
+ * (`guest_prepayments`, a liability until the stay is paid out).
+ */
+export const LedgerAccount = {
+  CARD_HOLDS: 'card_holds',
+  CARD_HOLDS_OUTSTANDING: 'card_holds_outstanding',
+  PROVIDER_RECEIVABLE: 'provider_receivable',
+  GUEST_PREPAYMENTS: 'guest_prepayments',
+} as const;
+export type LedgerAccount = (typeof LedgerAccount)[keyof typeof LedgerAccount];
+
+export const paymentsMigrations: Record<string, Migration> = {
+  '0001_ledger': {
+    async up(db) {
+      await db.schema
+        .createTable('ledger_transactions')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('idempotency_key', 'text', (col) => col.notNull().unique())
+        .addColumn('kind', 'text', (col) => col.notNull())
+        .addColumn('booking_id', 'text', (col) => col.notNull())
+        .addColumn('payment_intent_id', 'text')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('ledger_entries')
+        .addColumn('id', 'bigserial', (col) => col.primaryKey())
+        .addColumn('transaction_id', 'uuid', (col) => col.notNull().references('ledger_transactions.id'))
+        .addColumn('account', 'text', (col) => col.notNull())
+        .addColumn('amount', 'bigint', (col) => col.notNull().check(sql`amount <> 0`))
+        .addColumn('currency', 'text', (col) => col.notNull())
+        .execute();
+      await db.schema
+        .createIndex('ledger_entries_account')
+        .on('ledger_entries')
+        .columns(['account'])
+        .execute();
+      await db.schema
+        .createIndex('ledger_transactions_booking')
+        .on('ledger_transactions')
+        .columns(['booking_id'])
+        .execute();
+      // Balanced to the kopeck, per currency, whatever code wrote the entries: checked when the transaction commits.
+      await sql`
+        CREATE FUNCTION ledger_transaction_balances() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF EXISTS (
+            SELECT 1 FROM ledger_entries WHERE transaction_id = NEW.transaction_id
+            GROUP BY currency HAVING sum(amount) <> 0
+          ) THEN
+            RAISE EXCEPTION 'ledger transaction % does not balance', NEW.transaction_id USING ERRCODE = 'check_violation';
+          END IF;
+          RETURN NULL;
+        END $$
+      `.execute(db);
+      await sql`
+        CREATE CONSTRAINT TRIGGER ledger_entries_balance AFTER INSERT OR UPDATE ON ledger_entries
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_transaction_balances()
+      `.execute(db);
+    },
+  },
+};

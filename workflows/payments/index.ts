@@ -1,0 +1,2 @@
+// The workflows the payment worker pool runs.
+export { paymentWorkflow } from './payment-workflow';

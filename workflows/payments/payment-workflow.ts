@@ -1,0 +1,76 @@
+import {
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
+import {
+  paymentAuthorizedSignal,
+  paymentCommandSignal,
+  PaymentFailureType,
+  paymentStatusQuery,
+  type PaymentCommand,
+  type PaymentRequest,
+  type PaymentResult,
+  type PaymentStatus,
+} from './contract';
+
+/**
+ * Provider calls carry idempotency keys, so retrying is always safe; back off hard and keep trying for a
+ * long time, because giving up on a capture would lose a guest's payment.
+ */
+const providerCall = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 100,
+  },
+} as const;
+
+const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(providerCall);
+
+/**
+ * One booking's payment at the provider: place a hold for the full amount, tell the booking, then capture
+ * or void the hold when the booking says so. A hold nobody captures within the capture window is voided,
+ * as the card network would drop it anyway. Every step also lands in the ledger, so this history and the
+ * ledger tell finance the same story.
+ */
+export async function paymentWorkflow(request: PaymentRequest): Promise<PaymentResult> {
+  let status: PaymentStatus = 'authorizing';
+  let command: PaymentCommand | undefined;
+  setHandler(paymentStatusQuery, () => status);
+  setHandler(paymentCommandSignal, (received) => {
+    command ??= received;
+  });
+
+  let authorization;
+  try {
+    authorization = await payments.authorizePayment({ bookingId: request.bookingId, amount: request.amount });
+  } catch (err) {
+    const cause = err instanceof Error ? err.cause : undefined;
+    const declined =
+      cause instanceof ApplicationFailure && cause.type === PaymentFailureType.CARD_DECLINED
+        ? cause
+        : undefined;
+    if (!declined) throw err;
+    status = 'declined';
+    return { status, reason: declined.message };
+  }
+  status = 'authorized';
+  await getExternalWorkflowHandle(request.notifyWorkflowId).signal(paymentAuthorizedSignal, authorization);
+
+  const commanded = await condition(() => command !== undefined, request.captureWindow);
+  const { paymentIntentId, amount } = authorization;
+  if (commanded && command === 'capture') {
+    await payments.capturePayment({ bookingId: request.bookingId, paymentIntentId, amount });
+    status = 'captured';
+    return { status, paymentIntentId };
+  }
+  await payments.voidAuthorization({ bookingId: request.bookingId, paymentIntentId, amount });
+  status = 'voided';
+  return { status, paymentIntentId, reason: commanded ? 'voided by the booking' : 'capture window passed' };
+}
