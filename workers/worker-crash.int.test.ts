@@ -1,28 +1,38 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
+import { type Client, type WorkflowHandle, WorkflowUpdateStage } from '@temporalio/client';
 import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
+import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
+import { stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
+import {
+  startStripeFaultProxy,
+  type StripeFaultProxy,
+} from '@kvartirnsk/activities/payments/stripe-fault-proxy';
+import { loadConfig } from '@kvartirnsk/lib/config';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { connectTestClient, TEST_NAMESPACE } from '@kvartirnsk/temporal/testing';
 import {
+  approveUpdate,
   BOOKINGS_TASK_QUEUE,
+  type BookingStatus,
   bookingStateQuery,
   bookingWorkflowId,
 } from '@kvartirnsk/workflows/bookings/contract';
 import { bookingWorkflow } from '@kvartirnsk/workflows/bookings/booking-workflow';
 import { paymentWorkflowId } from '@kvartirnsk/workflows/payments/contract';
 
-// The worker pools as real processes, as in production: a booking worker is killed with SIGKILL between two
-// activities, and the booking still completes on a fresh worker without redoing the finished step.
+// The worker pools as real processes, as in production, killed with SIGKILL in the middle of a booking: the
+// booking still finishes on fresh workers, every step runs once, and the provider takes the money once.
 const ROOT = path.resolve(__dirname, '..');
+const DAY_MS = 86_400_000;
 
-let testDb: TestDatabase<BookingsDatabase>;
+let bookingsDb: TestDatabase<BookingsDatabase>;
 let paymentsDb: TestDatabase<PaymentsDatabase>;
 let temporal: Client;
+let provider: StripeFaultProxy;
 const processes: ChildProcess[] = [];
-let workflowId: string | undefined;
+const workflowIds: string[] = [];
 
 function startPool(entry: 'booking' | 'payment'): ChildProcess {
   // One process per worker (tsx as a loader, not as a wrapper process), so SIGKILL hits the worker itself.
@@ -32,8 +42,9 @@ function startPool(entry: 'booking' | 'payment'): ChildProcess {
       ...process.env,
       NODE_OPTIONS: '',
       TEMPORAL_NAMESPACE: TEST_NAMESPACE,
-      BOOKINGS_DATABASE_URL: testDb.url,
+      BOOKINGS_DATABASE_URL: bookingsDb.url,
       PAYMENTS_DATABASE_URL: paymentsDb.url,
+      STRIPE_API_BASE: provider.url,
       LOG_LEVEL: 'warn',
       // A killed worker's sticky queue is abandoned after this; keep the test short.
       WORKER_STICKY_TIMEOUT: '1s',
@@ -51,107 +62,161 @@ function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
   });
 }
 
+async function kill(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  expect(await exited(child)).toBe('SIGKILL');
+}
+
+function listing(id: string, instantBook: boolean) {
+  return {
+    id,
+    host_id: 'host-1',
+    title: 'Studio',
+    currency: 'RUB' as const,
+    nightly_price_kopecks: 300_000,
+    weekend_price_kopecks: null,
+    cleaning_fee_kopecks: 0,
+    max_guests: 2,
+    min_nights: 1,
+    max_nights: 30,
+    instant_book: instantBook,
+    time_zone: 'Europe/Moscow',
+    check_out_time: '12:00',
+    published: true,
+  };
+}
+
 beforeAll(async () => {
-  testDb = await createTestDatabase<BookingsDatabase>('bookings_crash', bookingsMigrations);
+  bookingsDb = await createTestDatabase<BookingsDatabase>('bookings_crash', bookingsMigrations);
   paymentsDb = await createTestDatabase<PaymentsDatabase>('payments_crash', paymentsMigrations);
-  await testDb.db
+  await bookingsDb.db
     .insertInto('listings')
-    .values({
-      id: 'flat-crash',
-      host_id: 'host-1',
-      title: 'Studio',
-      currency: 'RUB',
-      nightly_price_kopecks: 300_000,
-      weekend_price_kopecks: null,
-      cleaning_fee_kopecks: 0,
-      max_guests: 2,
-      min_nights: 1,
-      max_nights: 30,
-      instant_book: true,
-      time_zone: 'Europe/Moscow',
-      check_out_time: '12:00',
-      published: true,
-    })
+    .values([listing('flat-instant', true), listing('flat-request', false)])
     .execute();
+  provider = await startStripeFaultProxy(loadConfig(stripeConfigShape).STRIPE_API_BASE);
   temporal = await connectTestClient();
 });
 
-afterAll(async () => {
+afterEach(async () => {
   for (const child of processes) child.kill('SIGKILL');
   await Promise.all(processes.map(exited));
-  if (workflowId)
-    await temporal.workflow
-      .getHandle(workflowId)
-      .terminate('test finished')
-      .catch(() => undefined);
+  processes.length = 0;
+});
+
+afterAll(async () => {
+  await Promise.all(
+    workflowIds.map((id) =>
+      temporal.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined),
+    ),
+  );
+  await provider?.close();
   await temporal?.connection.close();
-  await testDb?.drop();
+  await bookingsDb?.drop();
   await paymentsDb?.drop();
 });
 
-function activitiesScheduledIn(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): string[] {
-  return (history.events ?? []).flatMap(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
-  );
-}
-
-it('finishes a booking after its worker process is killed mid-flight', async () => {
+async function startBooking(listingId: string, startInDays: number) {
   const bookingId = randomUUID();
-  workflowId = bookingWorkflowId(bookingId);
-  const firstWorker = startPool('booking');
-
-  // No payment worker yet: the flow holds the dates, then waits for its payment to place the card hold.
+  workflowIds.push(bookingWorkflowId(bookingId), paymentWorkflowId(bookingId));
   const handle = await temporal.workflow.start(bookingWorkflow, {
-    workflowId,
+    workflowId: bookingWorkflowId(bookingId),
     taskQueue: BOOKINGS_TASK_QUEUE,
     args: [
       {
         bookingId,
-        listingId: 'flat-crash',
+        listingId,
         guestId: 'guest-1',
-        checkIn: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
-        checkOut: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+        checkIn: new Date(Date.now() + startInDays * DAY_MS).toISOString().slice(0, 10),
+        checkOut: new Date(Date.now() + (startInDays + 2) * DAY_MS).toISOString().slice(0, 10),
         guests: 1,
       },
       { approvalWindow: '1 hour' },
     ],
   });
-  await eventually(
-    () => handle.query(bookingStateQuery),
-    (state) => state.status === 'held',
-    { timeoutMs: 60_000 },
-  );
+  return { bookingId, handle };
+}
 
-  firstWorker.kill('SIGKILL');
-  expect(await exited(firstWorker)).toBe('SIGKILL');
-  startPool('payment');
-  startPool('booking');
-
-  const state = await eventually(
+function reaches(handle: WorkflowHandle<typeof bookingWorkflow>, statuses: BookingStatus[]) {
+  return eventually(
     () => handle.query(bookingStateQuery),
-    (s) => s.status === 'confirmed' || s.status === 'failed',
+    (state) => statuses.includes(state.status),
     { timeoutMs: 90_000 },
   );
-  expect(state.status).toBe('confirmed');
-  const row = await testDb.db
-    .selectFrom('bookings')
-    .selectAll()
-    .where('id', '=', bookingId)
-    .executeTakeFirstOrThrow();
-  expect(row.status).toBe('confirmed');
-  expect(row.payment_intent_id).toBe(state.paymentIntentId);
+}
 
-  // Every step ran exactly once across both workers: the history has one completion per activity.
-  const history = await handle.fetchHistory();
-  const scheduled = activitiesScheduledIn(history);
-  expect(scheduled).toEqual(['quoteStay', 'holdDates', 'confirmBooking']);
-  const paymentHistory = await temporal.workflow.getHandle(paymentWorkflowId(bookingId)).fetchHistory();
-  expect(activitiesScheduledIn(paymentHistory)).toEqual(['authorizePayment', 'capturePayment']);
-  const ledger = await paymentsDb.db
+async function activitiesScheduledBy(workflowId: string): Promise<string[]> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+  );
+}
+
+async function ledgerKinds(bookingId: string): Promise<string[]> {
+  const rows = await paymentsDb.db
     .selectFrom('ledger_transactions')
     .select('kind')
     .where('booking_id', '=', bookingId)
     .orderBy('created_at')
     .execute();
-  expect(ledger.map((t) => t.kind)).toEqual(['authorization', 'capture']);
+  return rows.map((row) => row.kind);
+}
+
+it('finishes a booking after its booking worker is killed between two steps', async () => {
+  const firstWorker = startPool('booking');
+  // No payment worker yet: the flow holds the dates, then waits for its payment to place the card hold.
+  const { bookingId, handle } = await startBooking('flat-instant', 5);
+  await reaches(handle, ['held']);
+
+  await kill(firstWorker);
+  startPool('payment');
+  startPool('booking');
+
+  const state = await reaches(handle, ['confirmed', 'failed']);
+  expect(state.status).toBe('confirmed');
+  const row = await bookingsDb.db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('id', '=', bookingId)
+    .executeTakeFirstOrThrow();
+  expect(row).toMatchObject({ status: 'confirmed', payment_intent_id: state.paymentIntentId });
+  expect(await activitiesScheduledBy(bookingWorkflowId(bookingId))).toEqual([
+    'quoteStay',
+    'holdDates',
+    'confirmBooking',
+  ]);
+  expect(await activitiesScheduledBy(paymentWorkflowId(bookingId))).toEqual([
+    'authorizePayment',
+    'capturePayment',
+  ]);
+  expect(await ledgerKinds(bookingId)).toEqual(['authorization', 'capture']);
+}, 180_000);
+
+it('captures once when both workers are killed while the provider is failing the capture', async () => {
+  const bookingWorker = startPool('booking');
+  const paymentWorker = startPool('payment');
+  const { bookingId, handle } = await startBooking('flat-request', 9);
+  const held = await reaches(handle, ['awaiting_approval']);
+  const capturePath = new RegExp(`/${held.paymentIntentId}/capture$`);
+  provider.inject({ kind: 'status', status: 503 }, { path: capturePath, times: 2 });
+
+  await handle.startUpdate(approveUpdate, {
+    args: [{ by: 'host', actorId: 'host-1' }],
+    waitForStage: WorkflowUpdateStage.ACCEPTED,
+  });
+  await eventually(
+    async () => provider.calls.filter((call) => capturePath.test(call.path) && call.faulted).length,
+    (faulted) => faulted >= 1,
+  );
+  await kill(paymentWorker);
+  await kill(bookingWorker);
+  startPool('payment');
+  startPool('booking');
+
+  const state = await reaches(handle, ['confirmed', 'failed']);
+  expect(state.status).toBe('confirmed');
+  expect(provider.effective(capturePath)).toHaveLength(1);
+  expect(await ledgerKinds(bookingId)).toEqual(['authorization', 'capture']);
 }, 180_000);

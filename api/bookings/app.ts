@@ -60,6 +60,11 @@ export const createBookingBody = z
     checkIn: isoDateSchema,
     checkOut: isoDateSchema,
     guests: z.number().int().min(1).max(MAX_GUESTS),
+    /** A payment method id from the card form (Stripe Elements); a test card is used when absent. */
+    paymentMethod: z
+      .string()
+      .regex(/^pm_[A-Za-z0-9_]{1,100}$/, 'must be a payment method id (pm_...)')
+      .optional(),
   })
   .strict()
   .refine((body) => body.checkOut > body.checkIn, { path: ['checkOut'], message: 'must be after checkIn' })

@@ -6,6 +6,10 @@ import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activitie
 import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
 import { createStripe, stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
+import {
+  startStripeFaultProxy,
+  type StripeFaultProxy,
+} from '@kvartirnsk/activities/payments/stripe-fault-proxy';
 import { loadConfig } from '@kvartirnsk/lib/config';
 import { domainEvent } from '@kvartirnsk/lib/events';
 import { type Actor, identityHeaders } from '@kvartirnsk/lib/identity';
@@ -28,6 +32,7 @@ let bookingsDb: TestDatabase<BookingsDatabase>;
 let paymentsDb: TestDatabase<PaymentsDatabase>;
 let temporal: Client;
 let workers: { stop(): Promise<void> };
+let provider: StripeFaultProxy;
 let app: ReturnType<typeof createBookingsApp>;
 /** The same service with a short approval window, for requests that must expire within the test. */
 let hastyApp: ReturnType<typeof createBookingsApp>;
@@ -65,6 +70,8 @@ beforeAll(async () => {
   await applyListingEvent(bookingsDb.db, listing(INSTANT, true));
   await applyListingEvent(bookingsDb.db, listing(REQUEST, false));
   temporal = await connectTestClient();
+  const stripeConfig = loadConfig(stripeConfigShape);
+  provider = await startStripeFaultProxy(stripeConfig.STRIPE_API_BASE);
   const [bookingWorkflows, paymentWorkflows] = await Promise.all([
     bundleWorkflows('@kvartirnsk/workflows/bookings/index'),
     bundleWorkflows('@kvartirnsk/workflows/payments/index'),
@@ -82,7 +89,7 @@ beforeAll(async () => {
       taskQueue: PAYMENTS_TASK_QUEUE,
       workflowBundle: paymentWorkflows,
       activities: createPaymentActivities({
-        stripe: createStripe(loadConfig(stripeConfigShape)),
+        stripe: createStripe({ ...stripeConfig, STRIPE_API_BASE: provider.url }),
         db: paymentsDb.db,
       }),
     },
@@ -108,6 +115,7 @@ afterAll(async () => {
     ),
   );
   await workers?.stop();
+  await provider?.close();
   await temporal?.connection.close();
   await bookingsDb?.drop();
   await paymentsDb?.drop();
@@ -195,6 +203,42 @@ describe('Instant Book', () => {
       total_kopecks: state.quote?.total.amount,
     });
     expect(await ledgerKinds(body.bookingId)).toEqual(['authorization', 'capture']);
+    expect(provider.effective(new RegExp(`/${state.paymentIntentId}/capture$`))).toHaveLength(1);
+  });
+
+  it('a declined card ends the booking, frees the dates and moves no money', async () => {
+    const body = bookingBody({ paymentMethod: 'pm_card_chargeDeclined' });
+
+    await createBooking(body);
+    const state = await statusReaches(body.bookingId, ['failed', 'confirmed']);
+
+    expect(state.status).toBe('failed');
+    expect(state.failure?.type).toBe('PaymentDeclined');
+    expect(await ledgerKinds(body.bookingId)).toEqual([]);
+    const retry = bookingBody({ checkIn: body.checkIn, checkOut: body.checkOut });
+    expect((await createBooking(retry)).status).toBe(201);
+    expect((await statusReaches(retry.bookingId, ['confirmed', 'failed'])).status).toBe('confirmed');
+  });
+
+  it('rides out a provider outage: retried calls, one capture, one ledger entry each', async () => {
+    // A request to book, so the payment intent is known before the capture that the outage hits.
+    const body = bookingBody({ listingId: REQUEST });
+    await createBooking(body);
+    const held = await statusReaches(body.bookingId, ['awaiting_approval']);
+    provider.inject(
+      { kind: 'status', status: 503 },
+      { path: new RegExp(`/${held.paymentIntentId}/capture$`), times: 3 },
+    );
+
+    await act(body.bookingId, 'approve', HOST);
+    const state = await statusReaches(body.bookingId, ['confirmed', 'failed']);
+
+    expect(state.status).toBe('confirmed');
+    const captures = provider.calls.filter((c) => c.path.endsWith(`/${state.paymentIntentId}/capture`));
+    expect(captures.filter((c) => c.faulted)).toHaveLength(3);
+    expect(provider.effective(new RegExp(`/${state.paymentIntentId}/capture$`))).toHaveLength(1);
+    expect(new Set(captures.map((c) => c.idempotencyKey)).size).toBe(1);
+    expect(await ledgerKinds(body.bookingId)).toEqual(['authorization', 'capture']);
   });
 
   it('treats a repeated request with the same booking id as the same booking', async () => {
@@ -238,14 +282,17 @@ describe('Instant Book', () => {
     const dates = freshDates(4);
     const bodies = Array.from({ length: 50 }, () => bookingBody(dates));
 
-    const responses = await Promise.all(
-      bodies.map((body, i) => createBooking(body, i % 2 ? GUEST : OTHER_GUEST)),
-    );
+    const guests = bodies.map((_, i) => (i % 2 ? GUEST : OTHER_GUEST));
+
+    const responses = await Promise.all(bodies.map((body, i) => createBooking(body, guests[i])));
 
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 409)).toHaveLength(49);
-    const winner = bodies[responses.findIndex((r) => r.status === 201)]!;
-    expect((await statusReaches(winner.bookingId, ['confirmed', 'failed'])).status).toBe('confirmed');
+    const winnerIndex = responses.findIndex((r) => r.status === 201);
+    const winner = bodies[winnerIndex]!;
+    expect((await statusReaches(winner.bookingId, ['confirmed', 'failed'], guests[winnerIndex])).status).toBe(
+      'confirmed',
+    );
     const active = await bookingsDb.db
       .selectFrom('bookings')
       .select('id')

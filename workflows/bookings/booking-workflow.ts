@@ -191,6 +191,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
         {
           bookingId: request.bookingId,
           amount: quote.total,
+          paymentMethod: request.paymentMethod,
           notifyWorkflowId: workflowInfo().workflowId,
           captureWindow: CAPTURE_WINDOW,
         },

@@ -24,6 +24,8 @@ export interface BookingRequest {
   checkIn: string;
   checkOut: string;
   guests: number;
+  /** The guest's card as a provider payment method id (from the web app's card form); a test card if absent. */
+  paymentMethod?: string;
   /** Correlates the booking with the HTTP request that created it, for logs and the Temporal UI memo. */
   requestId?: string;
 }

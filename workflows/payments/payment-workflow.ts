@@ -49,7 +49,11 @@ export async function paymentWorkflow(request: PaymentRequest): Promise<PaymentR
 
   let authorization;
   try {
-    authorization = await payments.authorizePayment({ bookingId: request.bookingId, amount: request.amount });
+    authorization = await payments.authorizePayment({
+      bookingId: request.bookingId,
+      amount: request.amount,
+      paymentMethod: request.paymentMethod,
+    });
   } catch (err) {
     const cause = err instanceof Error ? err.cause : undefined;
     const declined =
