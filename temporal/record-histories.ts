@@ -8,6 +8,12 @@ import {
   type BookingScenario,
 } from '@kvartirnsk/workflows/bookings/booking-scenarios';
 import { paymentWorkflowId } from '@kvartirnsk/workflows/payments/contract';
+import {
+  payoutScenarios,
+  runPayoutScenario,
+  runRefundScenario,
+  type PayoutScenario,
+} from '@kvartirnsk/workflows/payments/payment-scenarios';
 import { bundleWorkflows, createTimeSkippingEnvironment } from './testing';
 
 const WORKFLOWS_DIR = path.resolve(__dirname, '../workflows');
@@ -25,21 +31,32 @@ async function save(env: TestWorkflowEnvironment, workflowId: string, domain: st
 /**
  * Records the booking and payment flows' histories for the replay tests. Run it when a deliberate workflow
  * change makes new histories worth keeping; once bookings run in production, keep the old files too (and
- * guard the change with patched()), so running workflows stay replayable.
+ * guard the change with patched()), so running workflows stay replayable. Name scenarios as arguments to
+ * record only those (e.g. `payout-paid refund`); with none, all are recorded.
  */
 async function main() {
+  const only = new Set(process.argv.slice(2));
+  const wanted = (scenario: string) => only.size === 0 || only.has(scenario);
   const [env, bookings, payments] = await Promise.all([
     createTimeSkippingEnvironment(),
     bundleWorkflows('@kvartirnsk/workflows/bookings/index'),
     bundleWorkflows('@kvartirnsk/workflows/payments/index'),
   ]);
   try {
-    for (const scenario of Object.keys(bookingScenarios) as BookingScenario[]) {
+    for (const scenario of (Object.keys(bookingScenarios) as BookingScenario[]).filter(wanted)) {
       const { handle, result } = await runBookingScenario(env, { bookings, payments }, scenario);
       await save(env, handle.workflowId, 'bookings', scenario);
       if (result.history.some((step) => step.status === 'held')) {
         await save(env, paymentWorkflowId(result.bookingId), 'payments', scenario);
       }
+    }
+    for (const scenario of (Object.keys(payoutScenarios) as PayoutScenario[]).filter(wanted)) {
+      const { handle } = await runPayoutScenario(env, payments, scenario);
+      await save(env, handle.workflowId, 'payments', scenario);
+    }
+    if (wanted('refund')) {
+      const { handle } = await runRefundScenario(env, payments);
+      await save(env, handle.workflowId, 'payments', 'refund');
     }
   } finally {
     await env.teardown();

@@ -91,3 +91,46 @@ it('void releases the hold with a key of its own', async () => {
   expect(sentKeys.at(-1)).toEqual({ path: '/v1/payment_intents/pi_c/cancel', key: 'payment:c:2' });
   expect(await balances('c')).toEqual({ card_holds: 0, card_holds_outstanding: 0 });
 });
+
+it('follows a stay’s money to the end: capture, partial refund, earnings, payout — every account settles', async () => {
+  const booking = 'd';
+  const held = { bookingId: booking, paymentIntentId: 'pi_d', amount: money(700_000) };
+  await inWorkflow('payment:d', '1', activities.authorizePayment, {
+    bookingId: booking,
+    amount: money(700_000),
+  });
+  await inWorkflow('payment:d', '2', activities.capturePayment, held);
+  const refundId = await inWorkflow('refund:d:cancel', '1', activities.refundPayment, {
+    ...held,
+    amount: money(100_000),
+    reason: 'partial cancellation',
+  });
+  await inWorkflow('payout:d', '1', activities.recognizeEarnings, {
+    bookingId: booking,
+    earned: money(600_000),
+    hostShare: money(500_000),
+  });
+  const transferId = await inWorkflow('payout:d', '2', activities.transferToHost, {
+    bookingId: booking,
+    hostAccount: 'acct_host_d',
+    amount: money(500_000),
+  });
+
+  expect(refundId).toMatch(/^re_/);
+  expect(transferId).toMatch(/^tr_/);
+  expect(sentKeys.map((call) => [call.path, call.key])).toEqual([
+    ['/v1/payment_intents', 'payment:d:1'],
+    ['/v1/payment_intents/pi_d/capture', 'payment:d:2'],
+    ['/v1/refunds', 'refund:d:cancel:1'],
+    ['/v1/transfers', 'payout:d:2'],
+  ]);
+  // What the provider still holds for us is exactly the platform's revenue; nothing is owed to anyone else.
+  expect(await balances(booking)).toEqual({
+    card_holds: 0,
+    card_holds_outstanding: 0,
+    guest_prepayments: 0,
+    host_payable: 0,
+    provider_receivable: 100_000,
+    platform_revenue: -100_000,
+  });
+});

@@ -94,6 +94,82 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
       });
     },
 
+    /** Gives the guest back part or all of a captured payment. */
+    async refundPayment({
+      bookingId,
+      paymentIntentId,
+      amount,
+      reason,
+    }: HeldPayment & { reason: string }): Promise<string> {
+      const key = idempotencyKey();
+      const refund = await stripe.refunds.create(
+        { payment_intent: paymentIntentId, amount: amount.amount, metadata: { bookingId, reason } },
+        { idempotencyKey: key },
+      );
+      await post(db, {
+        idempotencyKey: key,
+        kind: 'refund',
+        bookingId,
+        paymentIntentId,
+        entries: transfer(LedgerAccount.GUEST_PREPAYMENTS, LedgerAccount.PROVIDER_RECEIVABLE, amount),
+      });
+      return refund.id;
+    },
+
+    /** The stay has begun: what the guest paid is earned, split between the host and the platform's fees. */
+    async recognizeEarnings({
+      bookingId,
+      earned,
+      hostShare,
+    }: {
+      bookingId: string;
+      earned: Money;
+      hostShare: Money;
+    }) {
+      await post(db, {
+        idempotencyKey: idempotencyKey(),
+        kind: 'earning',
+        bookingId,
+        entries: [
+          { account: LedgerAccount.GUEST_PREPAYMENTS, amount: earned },
+          { account: LedgerAccount.HOST_PAYABLE, amount: money(-hostShare.amount, hostShare.currency) },
+          {
+            account: LedgerAccount.PLATFORM_REVENUE,
+            amount: money(hostShare.amount - earned.amount, earned.currency),
+          },
+        ].filter((entry) => entry.amount.amount !== 0),
+      });
+    },
+
+    /** Sends the host their share through the provider (a transfer to their connected account). */
+    async transferToHost({
+      bookingId,
+      hostAccount,
+      amount,
+    }: {
+      bookingId: string;
+      hostAccount: string;
+      amount: Money;
+    }) {
+      const key = idempotencyKey();
+      const sent = await stripe.transfers.create(
+        {
+          amount: amount.amount,
+          currency: amount.currency.toLowerCase(),
+          destination: hostAccount,
+          metadata: { bookingId },
+        },
+        { idempotencyKey: key },
+      );
+      await post(db, {
+        idempotencyKey: key,
+        kind: 'payout',
+        bookingId,
+        entries: transfer(LedgerAccount.HOST_PAYABLE, LedgerAccount.PROVIDER_RECEIVABLE, amount),
+      });
+      return sent.id;
+    },
+
     /** Releases the hold on the guest's card; the compensation of authorizePayment. */
     async voidAuthorization({ bookingId, paymentIntentId, amount }: HeldPayment): Promise<void> {
       const key = idempotencyKey();

@@ -32,19 +32,30 @@ export interface PaymentsDatabase {
 
 export type PaymentsDb = Kysely<PaymentsDatabase>;
 
-export const LEDGER_TRANSACTION_KINDS = ['authorization', 'capture', 'void'] as const;
+export const LEDGER_TRANSACTION_KINDS = [
+  'authorization',
+  'capture',
+  'void',
+  'refund',
+  'earning',
+  'payout',
+] as const;
 export type LedgerTransactionKind = (typeof LEDGER_TRANSACTION_KINDS)[number];
 
 /**
  * Accounts. A card hold is not money yet, so it lives on a memo pair (`card_holds` against
- * `card_holds_outstanding`); a capture turns it into a receivable from the provider owed on to the stay
- * (`guest_prepayments`, a liability until the stay is paid out).
+ * `card_holds_outstanding`). A capture is money the provider holds for us (`provider_receivable`) that we owe
+ * to the stay (`guest_prepayments`, a liability). A refund gives some of it back. Once the stay has begun it is
+ * earned: the host's share becomes `host_payable`, the fees `platform_revenue`; the payout then moves the
+ * host's share out of the provider balance.
  */
 export const LedgerAccount = {
   CARD_HOLDS: 'card_holds',
   CARD_HOLDS_OUTSTANDING: 'card_holds_outstanding',
   PROVIDER_RECEIVABLE: 'provider_receivable',
   GUEST_PREPAYMENTS: 'guest_prepayments',
+  HOST_PAYABLE: 'host_payable',
+  PLATFORM_REVENUE: 'platform_revenue',
 } as const;
 export type LedgerAccount = (typeof LedgerAccount)[keyof typeof LedgerAccount];
 

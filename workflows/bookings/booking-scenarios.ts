@@ -22,7 +22,11 @@ import { bookingWorkflow } from './booking-workflow';
 // the workflow tests and by the recorder of the histories that the replay test replays.
 
 type BookingActivities = ReturnType<typeof createBookingActivities>;
-type PaymentActivities = ReturnType<typeof createPaymentActivities>;
+/** The payment activities a booking's PaymentWorkflow uses. */
+type PaymentActivities = Pick<
+  ReturnType<typeof createPaymentActivities>,
+  'authorizePayment' | 'capturePayment' | 'voidAuthorization'
+>;
 type Overrides = Partial<BookingActivities & PaymentActivities>;
 type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
 

@@ -48,6 +48,59 @@ export const paymentAuthorizedSignal = defineSignal<[Authorization]>('paymentAut
 
 export const paymentStatusQuery = defineQuery<PaymentStatus>('paymentStatus');
 
+const REFUND_ID_PREFIX = 'refund:';
+const PAYOUT_ID_PREFIX = 'payout:';
+
+/**
+ * One RefundWorkflow per refund request: the id joins the booking with the request's own id (a cancellation,
+ * an admin's refund form), so asking twice for the same refund finds the same workflow and pays once.
+ */
+export function refundWorkflowId(bookingId: string, requestId: string): string {
+  return `${REFUND_ID_PREFIX}${bookingId}:${requestId}`;
+}
+
+/** One PayoutWorkflow per booking: the host is paid once per stay. */
+export function payoutWorkflowId(bookingId: string): string {
+  return PAYOUT_ID_PREFIX + bookingId;
+}
+
+export interface RefundRequest {
+  bookingId: string;
+  paymentIntentId: string;
+  amount: Money;
+  reason: string;
+  /** Who asked: the cancellation flow, an admin, a dispute. */
+  requestedBy: string;
+}
+
+export interface RefundResult {
+  refundId: string;
+  amount: Money;
+}
+
+export interface PayoutRequest {
+  bookingId: string;
+  /** The host's connected account at the provider. */
+  hostAccount: string;
+  /** What the guest paid and what of it is the host's, as priced at booking. */
+  earned: Money;
+  hostShare: Money;
+  /** When the host is paid: a day after check-in, once the guest has arrived. */
+  payAt: string;
+}
+
+/**
+ * A cancellation before the payout changes it: the booking sends what is still earned and the host's share of
+ * that (both zero when everything was refunded).
+ */
+export const adjustPayoutSignal = defineSignal<[Pick<PayoutRequest, 'earned' | 'hostShare'>]>('adjustPayout');
+
+export interface PayoutResult {
+  status: 'paid' | 'nothing_due';
+  transferId?: string;
+  hostShare: Money;
+}
+
 export const PaymentFailureType = {
   CARD_DECLINED: 'CardDeclined',
 } as const;

@@ -1,2 +1,4 @@
 // The workflows the payment worker pool runs.
 export { paymentWorkflow } from './payment-workflow';
+export { payoutWorkflow } from './payout-workflow';
+export { refundWorkflow } from './refund-workflow';

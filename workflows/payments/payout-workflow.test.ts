@@ -1,0 +1,63 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
+import { runPayoutScenario, runRefundScenario } from './payment-scenarios';
+
+const DAY_MS = 86_400_000;
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  [env, bundle] = await Promise.all([
+    createTimeSkippingEnvironment(),
+    bundleWorkflows('@kvartirnsk/workflows/payments/index'),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+describe('payoutWorkflow', () => {
+  it('waits until the payout is due, then books the earnings and transfers the host’s share', async () => {
+    const { result, calls, startedAt } = await runPayoutScenario(env, bundle, 'payout-paid');
+
+    expect(result).toEqual({
+      status: 'paid',
+      transferId: 'tr_test',
+      hostShare: { amount: 582_000, currency: 'RUB' },
+    });
+    expect(calls).toEqual([
+      ['recognizeEarnings', [700_000, 582_000]],
+      ['transferToHost', 582_000],
+    ]);
+    expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(3 * DAY_MS);
+  });
+
+  it('pays what a cancellation left due', async () => {
+    const { result, calls } = await runPayoutScenario(env, bundle, 'payout-adjusted');
+
+    expect(result.status).toBe('paid');
+    expect(calls).toEqual([
+      ['recognizeEarnings', [350_000, 300_000]],
+      ['transferToHost', 300_000],
+    ]);
+  });
+
+  it('pays nothing when everything was refunded', async () => {
+    const { result, calls } = await runPayoutScenario(env, bundle, 'payout-nothing-due');
+
+    expect(result.status).toBe('nothing_due');
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('refundWorkflow', () => {
+  it('refunds the requested amount once', async () => {
+    const { result, calls } = await runRefundScenario(env, bundle);
+
+    expect(result).toEqual({ refundId: 're_test', amount: { amount: 277_800, currency: 'RUB' } });
+    expect(calls).toEqual([['refundPayment', 277_800]]);
+  });
+});
