@@ -9,6 +9,7 @@ import type { ListingSnapshot } from '@kvartirnsk/api-bookings/listing-replica';
 const DEMO_LISTINGS: ListingSnapshot[] = [
   {
     listingId: 'demo-moscow-arbat',
+    cancellationPolicy: 'flexible',
     hostId: 'demo-host-anna',
     title: 'Студия на Арбате',
     currency: 'RUB',
@@ -54,6 +55,7 @@ const DEMO_LISTINGS: ListingSnapshot[] = [
   },
   {
     listingId: 'demo-sochi-sea',
+    cancellationPolicy: 'strict',
     hostId: 'demo-host-oleg',
     title: 'Дом у моря',
     currency: 'RUB',

@@ -20,10 +20,10 @@ export interface BookingActivityDeps {
   fees: FeeRates;
 }
 
-/** The instant a stay ends: the check-out date at the listing's check-out time in the listing's zone. */
-function checkOutInstant(checkOut: string, checkOutTime: string, timeZone: string): string {
-  const [year, month, day] = checkOut.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = checkOutTime.split(':').map(Number) as [number, number];
+/** An instant from a calendar date and a wall-clock time in the listing's zone (check-in, check-out). */
+function localInstant(date: string, time: string, timeZone: string): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
   return new Date(new TZDate(year, month - 1, day, hour, minute, 0, timeZone).getTime()).toISOString();
 }
 
@@ -64,7 +64,9 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
         nights,
         ...pricing,
         instantBook: listing.instant_book,
-        checkOutAt: checkOutInstant(request.checkOut, listing.check_out_time, listing.time_zone),
+        cancellationPolicy: listing.cancellation_policy,
+        checkInAt: localInstant(request.checkIn, listing.check_in_time, listing.time_zone),
+        checkOutAt: localInstant(request.checkOut, listing.check_out_time, listing.time_zone),
       };
     },
 

@@ -6,6 +6,7 @@ import {
   processedEventsMigration,
   type ProcessedEventsTables,
 } from '@kvartirnsk/lib/events';
+import type { CancellationPolicy } from '@kvartirnsk/workflows/bookings/cancellation-policy';
 import type { BookingStatus } from '@kvartirnsk/workflows/bookings/contract';
 
 /**
@@ -26,6 +27,8 @@ export interface ListingReplicaTable {
   instant_book: boolean;
   time_zone: string;
   check_out_time: string;
+  check_in_time: Generated<string>;
+  cancellation_policy: Generated<CancellationPolicy>;
   published: boolean;
   updated_at: Generated<Date>;
 }
@@ -135,6 +138,15 @@ export const bookingsMigrations: Record<string, Migration> = {
           daterange(check_in, check_out, '[)') WITH &&
         ) WHERE (status IN ('held', 'awaiting_approval', 'confirmed'))
       `.execute(db);
+    },
+  },
+  '0005_cancellation_policy': {
+    async up(db) {
+      await db.schema
+        .alterTable('listings')
+        .addColumn('check_in_time', 'text', (col) => col.notNull().defaultTo('15:00'))
+        .addColumn('cancellation_policy', 'text', (col) => col.notNull().defaultTo('moderate'))
+        .execute();
     },
   },
 };

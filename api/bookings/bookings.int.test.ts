@@ -385,6 +385,33 @@ describe('Request to Book', () => {
   });
 });
 
+describe('cancelling a confirmed booking', () => {
+  it('refunds by the listing policy and records the refund in the ledger once', async () => {
+    const body = bookingBody();
+    await createBooking(body);
+    await statusReaches(body.bookingId, ['confirmed']);
+
+    const res = await act(body.bookingId, 'cancel', GUEST, { reason: 'Планы изменились' });
+    const again = await act(body.bookingId, 'cancel', GUEST);
+
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('cancelled');
+    // Moderate (the replica's default), more than 5 days before check-in: everything back.
+    expect(res.body.refund.total).toEqual(res.body.quote.total);
+    expect(again.status).toBe(409);
+    expect(await ledgerKinds(body.bookingId)).toEqual(['authorization', 'capture', 'refund']);
+    expect(
+      provider.effective(/^\/v1\/refunds$/).filter((call) => call.idempotencyKey?.includes(body.bookingId)),
+    ).toHaveLength(1);
+    const row = await bookingsDb.db
+      .selectFrom('bookings')
+      .select('status')
+      .where('id', '=', body.bookingId)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('cancelled');
+  });
+});
+
 describe('reading bookings', () => {
   it('lists a guest’s and a host’s bookings, newest first, page by page', async () => {
     const guest: Actor = { userId: `lister-${suffix}`, roles: ['guest'] };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANCELLATION_POLICIES } from '@kvartirnsk/workflows/bookings/cancellation-policy';
 import type { DomainEvent } from '@kvartirnsk/lib/events';
 import { currencySchema, kopecksSchema } from '@kvartirnsk/lib/money';
 import type { BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
@@ -26,9 +27,12 @@ export const listingSnapshotSchema = z.object({
   instantBook: z.boolean().default(false),
   timeZone: z.string().default('Europe/Moscow'),
   checkOutTime: time.default('12:00'),
+  checkInTime: time.default('15:00'),
+  cancellationPolicy: z.enum(CANCELLATION_POLICIES).default('moderate'),
 });
 
-export type ListingSnapshot = z.infer<typeof listingSnapshotSchema>;
+/** A listing event's data as a producer writes it (fields with defaults may be left out). */
+export type ListingSnapshot = z.input<typeof listingSnapshotSchema>;
 
 /** Applies one listing event to the replica; safe to re-apply (upsert by id). */
 export async function applyListingEvent(db: Kysely<BookingsDatabase>, event: DomainEvent): Promise<void> {
@@ -52,6 +56,8 @@ export async function applyListingEvent(db: Kysely<BookingsDatabase>, event: Dom
     instant_book: listing.instantBook,
     time_zone: listing.timeZone,
     check_out_time: listing.checkOutTime,
+    check_in_time: listing.checkInTime,
+    cancellation_policy: listing.cancellationPolicy,
     published: true,
   };
   await db

@@ -4,7 +4,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
 import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import { money } from '@kvartirnsk/lib/money';
-import { PAYMENTS_TASK_QUEUE, PaymentFailureType } from '../payments/contract';
+import { PAYMENTS_TASK_QUEUE, PaymentFailureType, payoutWorkflowId } from '../payments/contract';
 import {
   approveUpdate,
   BookingFailureType,
@@ -12,6 +12,7 @@ import {
   cancelUpdate,
   declineUpdate,
   openBookingUpdate,
+  parseBookingWorkflowId,
   type BookingQuote,
   type BookingRequest,
   type BookingState,
@@ -25,7 +26,12 @@ type BookingActivities = ReturnType<typeof createBookingActivities>;
 /** The payment activities a booking's PaymentWorkflow uses. */
 type PaymentActivities = Pick<
   ReturnType<typeof createPaymentActivities>,
-  'authorizePayment' | 'capturePayment' | 'voidAuthorization'
+  | 'authorizePayment'
+  | 'capturePayment'
+  | 'voidAuthorization'
+  | 'refundPayment'
+  | 'recognizeEarnings'
+  | 'transferToHost'
 >;
 type Overrides = Partial<BookingActivities & PaymentActivities>;
 type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
@@ -76,6 +82,17 @@ export const bookingScenarios = {
       });
     },
   },
+  'cancelled-after-confirmation': {
+    instantBook: true,
+    act: async (handle, env) => {
+      await waitForStatus(handle, 'confirmed');
+      await handle.executeUpdate(cancelUpdate, { args: [{ by: 'guest', actorId: 'guest-1' }] });
+      // The payout outlives the booking; wait for it so its adjusted amount is part of the scenario.
+      await env.client.workflow
+        .getHandle(payoutWorkflowId(parseBookingWorkflowId(handle.workflowId)!))
+        .result();
+    },
+  },
   'card-declined': {
     instantBook: true,
     overrides: {
@@ -109,15 +126,23 @@ function recordingActivities(scenario: Scenario) {
   const booking: BookingActivities = {
     async quoteStay(request): Promise<BookingQuote> {
       calls.push('quoteStay');
+      // Two nights of 3 000 ₽, 500 ₽ cleaning, 500 ₽ service fee; 3 % host fee on 6 500 ₽.
       return {
         listingId: request.listingId,
         hostId: 'host-1',
         nights: 2,
-        lines: [],
+        lines: [
+          { kind: 'night', date: request.checkIn, amount: money(300_000) },
+          { kind: 'night', date: request.checkIn, amount: money(300_000) },
+          { kind: 'cleaning_fee', amount: money(50_000) },
+          { kind: 'service_fee', amount: money(50_000) },
+        ],
         total: money(700_000),
-        hostFee: money(18_000),
-        hostPayout: money(582_000),
+        hostFee: money(19_500),
+        hostPayout: money(630_500),
         instantBook: scenario.instantBook,
+        cancellationPolicy: 'moderate',
+        checkInAt: `${request.checkIn}T12:00:00.000Z`,
         checkOutAt: `${request.checkOut}T09:00:00.000Z`,
       };
     },
@@ -147,6 +172,17 @@ function recordingActivities(scenario: Scenario) {
     },
     async voidAuthorization() {
       calls.push('voidAuthorization');
+    },
+    async refundPayment(refund) {
+      calls.push(`refundPayment:${refund.amount.amount}`);
+      return 're_test';
+    },
+    async recognizeEarnings(earning) {
+      calls.push(`recognizeEarnings:${earning.earned.amount}`);
+    },
+    async transferToHost(transfer) {
+      calls.push(`transferToHost:${transfer.amount.amount}`);
+      return 'tr_test';
     },
   };
   const overrides = (scenario.overrides ?? {}) as Record<string, (...args: unknown[]) => Promise<unknown>>;

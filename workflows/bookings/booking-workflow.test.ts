@@ -38,6 +38,9 @@ describe('bookingWorkflow', () => {
       'authorizePayment',
       'capturePayment',
       'confirmBooking',
+      // A day after check-in the stay's money is earned and the host paid, before check-out completes it.
+      'recognizeEarnings:700000',
+      'transferToHost:630500',
       'completeStay',
     ]);
     // The stay lasted until check-out, days of workflow time, while the test itself took seconds at most.
@@ -65,6 +68,8 @@ describe('bookingWorkflow', () => {
       'awaitApproval',
       'capturePayment',
       'confirmBooking',
+      'recognizeEarnings:700000',
+      'transferToHost:630500',
       'completeStay',
     ]);
   });
@@ -93,6 +98,25 @@ describe('bookingWorkflow', () => {
 
     expect(result.status).toBe('cancelled');
     expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:cancelled']);
+  });
+
+  it('a confirmed booking cancelled by the guest is refunded by the policy, and the payout shrinks to match', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'cancelled-after-confirmation');
+
+    expect(result.status).toBe('cancelled');
+    // Moderate, two days before check-in: half of the nights after the first (1 500 ₽), the cleaning fee
+    // (500 ₽) and the matching share of the service fee (125 ₽).
+    expect(result.refund).toEqual({
+      total: { amount: 212_500, currency: 'RUB' },
+      rule: 'moderate: 50% of unspent nights after the first',
+    });
+    expect(calls.slice(5)).toEqual([
+      'releaseDates:cancelled',
+      'refundPayment:212500',
+      // What the guest still pays is earned at the payout; the host gets their share of the kept price.
+      'recognizeEarnings:487500',
+      'transferToHost:436500',
+    ]);
   });
 
   it('a declined card frees the dates and never captures', async () => {

@@ -4,9 +4,9 @@ import {
   condition,
   log,
   ParentClosePolicy,
+  executeChild,
   proxyActivities,
   setHandler,
-  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -22,14 +22,21 @@ import {
   ListingIdKey,
 } from '@kvartirnsk/temporal/search-attributes';
 import {
+  adjustPayoutSignal,
   type Authorization,
   type PaymentResult,
   PAYMENTS_TASK_QUEUE,
+  payoutWorkflowId,
+  refundWorkflowId,
   paymentAuthorizedSignal,
   paymentCommandSignal,
   paymentWorkflowId,
 } from '../payments/contract';
 import { paymentWorkflow } from '../payments/payment-workflow';
+import { payoutWorkflow } from '../payments/payout-workflow';
+import { refundWorkflow } from '../payments/refund-workflow';
+import { money, type Money } from '@kvartirnsk/lib/money';
+import { computeRefund } from './cancellation-policy';
 import {
   approveUpdate,
   BookingFailureType,
@@ -38,6 +45,7 @@ import {
   declineUpdate,
   isTerminal,
   openBookingUpdate,
+  type BookingQuote,
   type BookingRequest,
   type BookingState,
   type BookingStatus,
@@ -80,8 +88,14 @@ const rejectWrongStatus = (state: BookingState, expected: readonly BookingStatus
   }
 };
 
-/** Before capture a cancellation voids the hold; after it, refunds belong to the cancellation-policy flow. */
-const CANCELLABLE: readonly BookingStatus[] = ['requested', 'held', 'authorized', 'awaiting_approval'];
+/** Before capture a cancellation voids the hold; once confirmed, it refunds by the listing's policy. */
+const CANCELLABLE: readonly BookingStatus[] = [
+  'requested',
+  'held',
+  'authorized',
+  'awaiting_approval',
+  'confirmed',
+];
 
 /**
  * A guest's booking from request to check-out: hold the dates, place a hold on the card through the
@@ -276,11 +290,95 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     return state;
   }
 
-  const untilCheckOut = Date.parse(state.quote.checkOutAt) - Date.now();
-  if (untilCheckOut > 0) await sleep(untilCheckOut);
-  await bookings.completeStay(request.bookingId);
-  advance('completed');
+  // Confirmed: the host is paid a day after check-in, and until check-out the guest, the host or an admin can
+  // still cancel, with a refund by the listing's policy.
+  const quote = state.quote;
+  const paymentIntentId = state.paymentIntentId;
+  const payout = await startChild(payoutWorkflow, {
+    workflowId: payoutWorkflowId(request.bookingId),
+    taskQueue: PAYMENTS_TASK_QUEUE,
+    args: [
+      {
+        bookingId: request.bookingId,
+        hostAccount: hostAccountOf(quote.hostId),
+        earned: quote.total,
+        hostShare: quote.hostPayout,
+        payAt: new Date(Date.parse(quote.checkInAt) + PAYOUT_DELAY_MS).toISOString(),
+      },
+    ],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  let payoutDone = false;
+  const markPayoutDone = () => {
+    payoutDone = true;
+  };
+  void payout.result().then(markPayoutDone, markPayoutDone);
+
+  const untilCheckOut = Date.parse(quote.checkOutAt) - Date.now();
+  if (untilCheckOut > 0) await condition(() => cancellation !== undefined, untilCheckOut);
+  if (!cancellation) {
+    await bookings.completeStay(request.bookingId);
+    advance('completed');
+    return state;
+  }
+
+  const refund = computeRefund({
+    policy: quote.cancellationPolicy,
+    checkInAt: quote.checkInAt,
+    nightlyPrices: quote.lines.filter((line) => line.kind === 'night').map((line) => line.amount),
+    cleaningFee: amountOf(quote, 'cleaning_fee'),
+    serviceFee: amountOf(quote, 'service_fee'),
+    bookedAt: workflowInfo().startTime.toISOString(),
+    cancelledAt: new Date().toISOString(),
+    cancelledBy: cancellation.by,
+  });
+  state.refund = { total: refund.total, rule: refund.rule };
+  const reason = cancellation.reason ?? `Cancelled by the ${cancellation.by}`;
+  await bookings.releaseDates(request.bookingId, 'cancelled', reason);
+  // The payout shrinks before the refund goes out, so the host is never paid for nights given back.
+  if (!payoutDone) {
+    const subtotal = quote.total.amount - amountOf(quote, 'service_fee').amount;
+    const kept = subtotal - refund.nights.amount - refund.cleaningFee.amount;
+    await payout.signal(adjustPayoutSignal, {
+      earned: money(quote.total.amount - refund.total.amount, quote.total.currency),
+      hostShare: money(
+        subtotal === 0 ? 0 : Math.round((kept * quote.hostPayout.amount) / subtotal),
+        quote.total.currency,
+      ),
+    });
+  }
+  if (refund.total.amount > 0 && paymentIntentId) {
+    await executeChild(refundWorkflow, {
+      workflowId: refundWorkflowId(request.bookingId, 'cancellation'),
+      taskQueue: PAYMENTS_TASK_QUEUE,
+      args: [
+        {
+          bookingId: request.bookingId,
+          paymentIntentId,
+          amount: refund.total,
+          reason,
+          requestedBy: cancellation.by,
+        },
+      ],
+    });
+  }
+  advance('cancelled', refund.rule);
   return state;
+}
+
+/** The host is paid once the guest has had a day to arrive and raise a problem. */
+const PAYOUT_DELAY_MS = 24 * 3_600_000;
+
+/**
+ * Hosts' payout accounts at the provider. Connect onboarding is not modelled yet, so a host is addressed by
+ * an account id derived from their user id.
+ */
+function hostAccountOf(hostId: string): string {
+  return `acct_${hostId.replaceAll('-', '')}`;
+}
+
+function amountOf(quote: BookingQuote, kind: 'cleaning_fee' | 'service_fee'): Money {
+  return quote.lines.find((line) => line.kind === kind)?.amount ?? money(0, quote.total.currency);
 }
 
 function endingOf(err: unknown): BookingEnded {

@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Money } from '@kvartirnsk/lib/money';
+import type { CancellationPolicy, Refund } from './cancellation-policy';
 
 /** The bookings domain's contract: imported by its workflow, its worker and the bookings API. */
 export const BOOKINGS_TASK_QUEUE = 'bookings';
@@ -54,7 +55,9 @@ export interface BookingQuote {
   hostFee: Money;
   hostPayout: Money;
   instantBook: boolean;
-  /** When the stay ends, as an instant in the listing's time zone, for the check-out timer. */
+  cancellationPolicy: CancellationPolicy;
+  /** When the stay begins and ends, as instants in the listing's time zone: refund rules and timers use them. */
+  checkInAt: string;
   checkOutAt: string;
 }
 
@@ -96,6 +99,8 @@ export interface BookingState {
   paymentIntentId?: string;
   /** Until when the host may approve a request to book. */
   approvalDeadline?: string;
+  /** What a cancelled booking gave back, and by which rule. */
+  refund?: Pick<Refund, 'total' | 'rule'>;
   /** Why the booking ended without a stay, in words a guest can read. */
   failure?: { type: string; message: string };
   history: BookingStep[];
