@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
 import { notFoundHandler, problemErrorHandler } from './problem';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+export type RequestWithRawBody = Request & { rawBody?: Buffer };
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -46,7 +48,18 @@ export function createServiceApp({
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
     }),
   );
-  if (bodyLimit !== false) app.use(express.json({ limit: bodyLimit, strict: true }));
+  if (bodyLimit !== false) {
+    app.use(
+      express.json({
+        limit: bodyLimit,
+        strict: true,
+        // Signed payloads (provider webhooks) are verified over the exact bytes received.
+        verify: (req, _res, raw) => {
+          (req as RequestWithRawBody).rawBody = raw;
+        },
+      }),
+    );
+  }
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -25,9 +25,21 @@ export interface LedgerEntryTable {
   currency: Currency;
 }
 
+/** Provider webhook events, kept once per event id: a redelivered event is recognised and not applied twice. */
+export interface WebhookEventTable {
+  id: string;
+  type: string;
+  booking_id: string | null;
+  /** Whether a workflow took the event; unmatched ones are for reconciliation to explain. */
+  delivered: boolean;
+  payload: unknown;
+  received_at: Generated<Date>;
+}
+
 export interface PaymentsDatabase {
   ledger_transactions: LedgerTransactionTable;
   ledger_entries: LedgerEntryTable;
+  webhook_events: WebhookEventTable;
 }
 
 export type PaymentsDb = Kysely<PaymentsDatabase>;
@@ -106,6 +118,19 @@ export const paymentsMigrations: Record<string, Migration> = {
         CREATE CONSTRAINT TRIGGER ledger_entries_balance AFTER INSERT OR UPDATE ON ledger_entries
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_transaction_balances()
       `.execute(db);
+    },
+  },
+  '0002_webhook_events': {
+    async up(db) {
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('type', 'text', (col) => col.notNull())
+        .addColumn('booking_id', 'text')
+        .addColumn('delivered', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('payload', 'jsonb', (col) => col.notNull())
+        .addColumn('received_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
     },
   },
 };

@@ -45,6 +45,7 @@ import {
   declineUpdate,
   isTerminal,
   openBookingUpdate,
+  providerEventSignal,
   type BookingQuote,
   type BookingRequest,
   type BookingState,
@@ -134,6 +135,12 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   };
 
   setHandler(bookingStateQuery, () => state);
+  setHandler(providerEventSignal, (event) => {
+    // Redelivered webhooks are deduplicated upstream; the id check keeps the history honest regardless.
+    if (state.providerEvents?.some((known) => known.id === event.id)) return;
+    (state.providerEvents ??= []).push(event);
+    log.warn('provider event outside the booking flow', { bookingId: request.bookingId, ...event });
+  });
   setHandler(paymentAuthorizedSignal, (received) => {
     authorization = received;
   });

@@ -1,5 +1,5 @@
 import type { Duration } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Money } from '@kvartirnsk/lib/money';
 import type { CancellationPolicy, Refund } from './cancellation-policy';
 
@@ -101,6 +101,8 @@ export interface BookingState {
   approvalDeadline?: string;
   /** What a cancelled booking gave back, and by which rule. */
   refund?: Pick<Refund, 'total' | 'rule'>;
+  /** Provider events about this booking's payment that happened outside our flow, for finance to act on. */
+  providerEvents?: ProviderEvent[];
   /** Why the booking ended without a stay, in words a guest can read. */
   failure?: { type: string; message: string };
   history: BookingStep[];
@@ -121,6 +123,16 @@ export interface Cancellation {
 }
 
 export const bookingStateQuery = defineQuery<BookingState>('bookingState');
+
+/** Something the payment provider did on its own (a refund from its dashboard, a dispute), from its webhook. */
+export interface ProviderEvent {
+  id: string;
+  type: string;
+  amount?: Money;
+  at: string;
+}
+
+export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');
 
 /**
  * Sent with the start (Update-with-Start): answers once the booking's dates are held or refused, so the

@@ -1,0 +1,174 @@
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type Stripe from 'stripe';
+import { z } from 'zod';
+import type { PaymentsDb } from '@kvartirnsk/activities/payments/schema';
+import { createServiceApp, type RequestWithRawBody } from '@kvartirnsk/lib/http';
+import { forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
+import type { Logger } from '@kvartirnsk/lib/logger';
+import { badRequest, parseOrThrow, ProblemError, problemType } from '@kvartirnsk/lib/problem';
+import { sql } from '@kvartirnsk/lib/postgres';
+import { bookingWorkflowId, providerEventSignal } from '@kvartirnsk/workflows/bookings/contract';
+
+/** How old a signed webhook may be; older ones are refused as possible replays (Stripe's default). */
+const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** Provider events that change a booking's money outside our own flow. */
+const BOOKING_PAYMENT_EVENTS = new Set([
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+]);
+
+export interface PaymentsAppDeps {
+  db: PaymentsDb;
+  temporal: Client;
+  stripe: Stripe;
+  webhookSecret: string;
+  logger: Logger;
+}
+
+const invalidSignature = (detail: string) =>
+  new ProblemError({
+    type: problemType('invalid-signature'),
+    title: 'Invalid webhook signature',
+    status: 400,
+    detail,
+    errors: [{ field: 'Stripe-Signature', pointer: '/headers/stripe-signature', detail }],
+  });
+
+const bookingIdParam = z.object({ id: z.uuid() });
+
+interface ChargeLike {
+  metadata?: Record<string, string>;
+  amount?: number;
+  amount_refunded?: number;
+  currency?: string;
+}
+
+export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger }: PaymentsAppDeps) {
+  const requireFinance = (req: Parameters<typeof requireActor>[0]) => {
+    const actor = requireActor(req);
+    if (!hasRole(actor, 'finance') && !hasRole(actor, 'admin')) throw forbidden('Finance only');
+    return actor;
+  };
+
+  return createServiceApp({
+    logger,
+    bodyLimit: '1mb',
+    readiness: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
+    routes(app) {
+      app.post('/payments/webhooks/stripe', async (req, res) => {
+        const signature = req.header('stripe-signature');
+        if (!signature) throw invalidSignature('The Stripe-Signature header is missing');
+        const raw = (req as RequestWithRawBody).rawBody;
+        if (!raw) throw badRequest('The body must be the JSON event Stripe sent');
+        let event: Stripe.Event;
+        try {
+          event = stripe.webhooks.constructEvent(raw, signature, webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+        } catch (err) {
+          throw invalidSignature((err as Error).message);
+        }
+
+        const known = await db
+          .selectFrom('webhook_events')
+          .select('id')
+          .where('id', '=', event.id)
+          .executeTakeFirst();
+        if (known) {
+          res.json({ received: true, duplicate: true });
+          return;
+        }
+        const charge = event.data.object as ChargeLike;
+        const bookingId = charge.metadata?.bookingId ?? null;
+        let delivered = false;
+        if (bookingId && BOOKING_PAYMENT_EVENTS.has(event.type)) {
+          const amount = event.type === 'charge.refunded' ? charge.amount_refunded : charge.amount;
+          try {
+            // Signal before recording: if Temporal is down we answer 5xx and Stripe redelivers; the workflow
+            // ignores an event id it already has, so a redelivery after a lost answer is harmless.
+            await temporal.workflow.getHandle(bookingWorkflowId(bookingId)).signal(providerEventSignal, {
+              id: event.id,
+              type: event.type,
+              amount:
+                amount === undefined
+                  ? undefined
+                  : { amount, currency: (charge.currency ?? 'rub').toUpperCase() as 'RUB' },
+              at: new Date(event.created * 1000).toISOString(),
+            });
+            delivered = true;
+          } catch (err) {
+            // A booking whose flow has ended: kept undelivered for reconciliation to explain.
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }
+        }
+        await db
+          .insertInto('webhook_events')
+          .values({
+            id: event.id,
+            type: event.type,
+            booking_id: bookingId,
+            delivered,
+            payload: JSON.stringify(event),
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+        res.json({ received: true, delivered });
+      });
+
+      app.get('/payments/ledger/balances', async (req, res) => {
+        requireFinance(req);
+        const rows = await db
+          .selectFrom('ledger_entries')
+          .select(['account', 'currency', (eb) => eb.fn.sum<string>('amount').as('balance')])
+          .groupBy(['account', 'currency'])
+          .orderBy('account')
+          .execute();
+        res.json({ balances: rows.map((row) => ({ ...row, balance: Number(row.balance) })) });
+      });
+
+      app.get('/payments/bookings/:id/trail', async (req, res) => {
+        requireFinance(req);
+        const { id } = parseOrThrow(bookingIdParam, req.params);
+        const transactions = await db
+          .selectFrom('ledger_transactions')
+          .selectAll()
+          .where('booking_id', '=', id)
+          .orderBy('created_at')
+          .execute();
+        const entries = await db
+          .selectFrom('ledger_entries')
+          .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
+          .select([
+            'ledger_entries.transaction_id',
+            'ledger_entries.account',
+            'ledger_entries.amount',
+            'ledger_entries.currency',
+          ])
+          .where('ledger_transactions.booking_id', '=', id)
+          .orderBy('ledger_entries.id')
+          .execute();
+        const providerEvents = await db
+          .selectFrom('webhook_events')
+          .select(['id', 'type', 'delivered', 'received_at'])
+          .where('booking_id', '=', id)
+          .orderBy('received_at')
+          .execute();
+        res.json({
+          bookingId: id,
+          transactions: transactions.map((t) => ({
+            kind: t.kind,
+            at: t.created_at.toISOString(),
+            paymentIntentId: t.payment_intent_id,
+            idempotencyKey: t.idempotency_key,
+            entries: entries
+              .filter((e) => e.transaction_id === t.id)
+              .map((e) => ({ account: e.account, amount: { amount: e.amount, currency: e.currency } })),
+          })),
+          providerEvents,
+        });
+      });
+    },
+  });
+}
