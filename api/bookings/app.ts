@@ -15,14 +15,8 @@ import { isoDateSchema } from '@kvartirnsk/lib/dates';
 import { createServiceApp } from '@kvartirnsk/lib/http';
 import { type Actor, forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
-import {
-  badRequest,
-  notFound,
-  parseOrThrow,
-  ProblemError,
-  problemType,
-  serviceUnavailable,
-} from '@kvartirnsk/lib/problem';
+import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
+import { badRequest, notFound, ProblemError, problemType, serviceUnavailable } from '@kvartirnsk/lib/problem';
 import { GuestIdKey, ListingIdKey } from '@kvartirnsk/temporal/search-attributes';
 import {
   approveUpdate,
@@ -41,6 +35,7 @@ import {
   isTerminal,
 } from '@kvartirnsk/workflows/bookings/contract';
 import { bookingWorkflow } from '@kvartirnsk/workflows/bookings/booking-workflow';
+import { bookingPageSchema, bookingsComponents, bookingStateSchema } from './openapi';
 
 const MAX_GUESTS = 16;
 /** How long a call into a booking workflow may wait for a worker before we say the service is degraded. */
@@ -52,11 +47,16 @@ function yesterday(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Postgres text cannot hold NUL, so free text with one is refused as bad input rather than failing the query. */
+// eslint-disable-next-line no-control-regex
+const NO_NUL = /^[^\u0000]*$/;
+const noNul = 'must not contain NUL characters';
+
 export const createBookingBody = z
   .object({
     /** Chosen by the client once per booking attempt, so a retried or double-clicked request is the same booking. */
     bookingId: z.uuid(),
-    listingId: z.string().trim().min(1).max(64),
+    listingId: z.string().trim().min(1).max(64).regex(NO_NUL, noNul),
     checkIn: isoDateSchema,
     checkOut: isoDateSchema,
     guests: z.number().int().min(1).max(MAX_GUESTS),
@@ -71,7 +71,9 @@ export const createBookingBody = z
   .refine((body) => body.checkIn >= yesterday(), { path: ['checkIn'], message: 'must not be in the past' });
 
 const bookingIdParam = z.object({ id: z.uuid() });
-const reasonBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+const reasonBody = z
+  .object({ reason: z.string().trim().min(1).max(500).regex(NO_NUL, noNul).optional() })
+  .strict();
 const listQuery = z
   .object({
     as: z.enum(['guest', 'host']).default('guest'),
@@ -81,6 +83,59 @@ const listQuery = z
     cursor: z.string().max(200).optional(),
   })
   .strict();
+
+const reasonRoute = (action: 'approve' | 'decline' | 'cancel', summary: string, problems: number[]) =>
+  defineRoute({
+    method: 'post',
+    path: `/bookings/:id/${action}`,
+    operationId: `${action}Booking`,
+    summary,
+    security: 'bearer',
+    params: bookingIdParam,
+    body: reasonBody,
+    bodyRequired: false,
+    responses: { 200: bookingStateSchema },
+    problems,
+  });
+
+// Handlers validate with these declarations, and the service's OpenAPI document is written from them.
+export const bookingsRoutes = {
+  create: defineRoute({
+    method: 'post',
+    path: '/bookings',
+    operationId: 'createBooking',
+    summary: 'Book a stay (idempotent by bookingId)',
+    description:
+      'Answers once the dates are held or refused. Instant Book listings confirm on their own; a request ' +
+      'to book waits for the host.',
+    security: 'bearer',
+    body: createBookingBody,
+    responses: { 201: bookingStateSchema },
+    problems: [409, 503],
+  }),
+  list: defineRoute({
+    method: 'get',
+    path: '/bookings',
+    operationId: 'listBookings',
+    summary: "The caller's bookings as guest or as host, newest first",
+    security: 'bearer',
+    query: listQuery,
+    responses: { 200: bookingPageSchema },
+  }),
+  get: defineRoute({
+    method: 'get',
+    path: '/bookings/:id',
+    operationId: 'getBooking',
+    summary: 'A booking as its workflow sees it',
+    security: 'bearer',
+    params: bookingIdParam,
+    responses: { 200: bookingStateSchema },
+    problems: [404, 503],
+  }),
+  approve: reasonRoute('approve', 'Approve a request to book (host)', [403, 404, 409, 503]),
+  decline: reasonRoute('decline', 'Decline a request to book (host)', [403, 404, 409, 503]),
+  cancel: reasonRoute('cancel', 'Cancel a booking (guest, host or admin)', [404, 409, 503]),
+};
 
 const cursorSchema = z.object({ createdAt: z.iso.datetime(), id: z.uuid() });
 
@@ -163,7 +218,7 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
     req: Request,
   ): Promise<{ actor: Actor; state: BookingState; party: BookingParty }> {
     const actor = requireActor(req);
-    const { id } = parseOrThrow(bookingIdParam, req.params);
+    const { id } = bookingsRoutes.get.params(req);
     const state = await callWorkflow(id, () =>
       temporal.workflow.getHandle(bookingWorkflowId(id)).query(bookingStateQuery),
     );
@@ -207,9 +262,15 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
       await db.selectFrom('listings').select('id').limit(1).execute();
     },
     routes(app) {
-      app.post('/bookings', async (req, res) => {
+      const api = new ServiceApi({
+        info: { title: 'Kvartirnsk bookings', version: '1' },
+        schemas: bookingsComponents,
+      });
+      api.serve(app, '/bookings/openapi.json');
+
+      api.mount(app, bookingsRoutes.create, async (req, res) => {
         const actor = requireActor(req);
-        const body = parseOrThrow(createBookingBody, req.body);
+        const body = bookingsRoutes.create.body(req);
         const request: BookingRequest = {
           ...body,
           guestId: actor.userId,
@@ -242,9 +303,9 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
         res.status(201).location(`/bookings/${state.bookingId}`).json(state);
       });
 
-      app.get('/bookings', async (req, res) => {
+      api.mount(app, bookingsRoutes.list, async (req, res) => {
         const actor = requireActor(req);
-        const query = parseOrThrow(listQuery, req.query);
+        const query = bookingsRoutes.list.query(req);
         let select = db
           .selectFrom('bookings')
           .selectAll()
@@ -283,18 +344,18 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
         });
       });
 
-      app.get('/bookings/:id', async (req, res) => {
+      api.mount(app, bookingsRoutes.get, async (req, res) => {
         const { state } = await bookingFor(req);
         res.json(state);
       });
 
-      for (const [action, update] of [
-        ['approve', approveUpdate],
-        ['decline', declineUpdate],
+      for (const [action, route, update] of [
+        ['approve', bookingsRoutes.approve, approveUpdate],
+        ['decline', bookingsRoutes.decline, declineUpdate],
       ] as const) {
-        app.post(`/bookings/:id/${action}`, async (req, res) => {
+        api.mount(app, route, async (req, res) => {
           const { actor, state, party } = await bookingFor(req);
-          const { reason } = parseOrThrow(reasonBody, req.body ?? {});
+          const { reason } = route.body(req);
           if (party === 'guest') throw forbidden(`Only the host can ${action} this request`);
           if (isTerminal(state.status)) throw wrongStatus(`This booking is already ${state.status}`);
           const updated = await callWorkflow(state.bookingId, () =>
@@ -306,9 +367,9 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
         });
       }
 
-      app.post('/bookings/:id/cancel', async (req, res) => {
+      api.mount(app, bookingsRoutes.cancel, async (req, res) => {
         const { actor, state, party } = await bookingFor(req);
-        const { reason } = parseOrThrow(reasonBody, req.body ?? {});
+        const { reason } = bookingsRoutes.cancel.body(req);
         if (isTerminal(state.status)) throw wrongStatus(`This booking is already ${state.status}`);
         const updated = await callWorkflow(state.bookingId, () =>
           temporal.workflow

@@ -10,6 +10,7 @@ import type { Logger } from '@kvartirnsk/lib/logger';
 import { problemType, sendProblem } from '@kvartirnsk/lib/problem';
 import { authenticate } from './auth';
 import type { GatewayLimits } from './config';
+import { mountApiDocs } from './openapi';
 import { declaredBodyLimit, limitPerAddress, limitPerUser, limitStreamedBody, requestBudget } from './limits';
 import { ROUTES, type RouteRule, serviceOf, type ServiceUrls } from './routes';
 
@@ -108,6 +109,8 @@ export function createGatewayApp({
         const status = entries.every(([, state]) => state === 'up') ? 'ok' : 'degraded';
         res.status(status === 'ok' ? 200 : 503).json({ status, services: Object.fromEntries(entries) });
       });
+
+      mountApiDocs(app, { services, routes, logger });
 
       const proxies = new Map(
         Object.entries(services).map(([name, target]) => [name, proxyTo(name, target)]),

@@ -323,3 +323,30 @@ describe('rate limits shared by gateway instances through Redis', () => {
     expect(limited.headers['retry-after']).toBeDefined();
   });
 });
+
+describe('API docs', () => {
+  it('serves the merged document, partial with a note rather than an error when services do not answer', async () => {
+    // The echo upstream answers /<service>/openapi.json with something that is no OpenAPI document.
+    const res = await request(gateway).get('/api/openapi.json');
+
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body['x-unavailable-services']).toEqual(['users', 'bookings']);
+    expect(res.body.info.description).toContain('not answering now: users, bookings');
+  });
+
+  it('serves Swagger UI from the package itself, pointed at the merged document', async () => {
+    const redirect = await request(gateway).get('/api/docs');
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('/api/docs/');
+
+    const page = await request(gateway).get('/api/docs/');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('swagger-ui-bundle.js');
+    expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+
+    const init = await request(gateway).get('/api/docs/swagger-initializer.js');
+    expect(init.text).toContain("url: '/api/openapi.json'");
+    expect((await request(gateway).get('/api/docs/swagger-ui-bundle.js')).status).toBe(200);
+  });
+});

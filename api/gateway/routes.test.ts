@@ -14,7 +14,7 @@ it('sends every route to a service the gateway is configured with', () => {
 });
 
 it('keeps every route under /api/<service> with named parameters only', () => {
-  for (const route of ROUTES) expect(route.path).toMatch(/^\/api\/[a-z-]+(\/([a-z-]+|:[a-zA-Z]+))*$/);
+  for (const route of ROUTES) expect(route.path).toMatch(/^\/api\/[a-z-]+(\/([a-z.-]+|:[a-zA-Z]+))*$/);
 });
 
 it('names at least one role for every role-restricted route', () => {

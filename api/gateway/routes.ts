@@ -42,6 +42,8 @@ const anyOf = (...roles: Role[]) => ({ anyOf: roles });
 export const ROUTES: readonly RouteRule[] = [
   // users: accounts and sessions. Refresh and sign-out take the refresh token as their credential, so an
   // expired access token does not stop a client from renewing or ending its session.
+  // Each service's own OpenAPI document; the merged one is /api/openapi.json, Swagger UI /api/docs.
+  { method: 'GET', path: '/api/users/openapi.json', access: anonymous },
   { method: 'POST', path: '/api/users/sign-up', access: anonymous },
   { method: 'POST', path: '/api/users/sign-in', access: anonymous },
   { method: 'POST', path: '/api/users/refresh', access: anonymous },
@@ -58,6 +60,7 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'POST', path: '/api/users/:id/block', access: anyOf('admin') },
   { method: 'POST', path: '/api/users/:id/unblock', access: anyOf('admin') },
   // bookings
+  { method: 'GET', path: '/api/bookings/openapi.json', access: anonymous },
   { method: 'POST', path: '/api/bookings', access: signedIn },
   { method: 'GET', path: '/api/bookings', access: signedIn },
   { method: 'GET', path: '/api/bookings/:id', access: signedIn },

@@ -6,10 +6,19 @@ import { signAccessToken } from '@kvartirnsk/lib/access-tokens';
 import { createServiceApp } from '@kvartirnsk/lib/http';
 import { forbidden, hasRole, requireActor, roleSchema, type Role } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
+import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
 import { pgErrorCode, PG_UNIQUE_VIOLATION, sql } from '@kvartirnsk/lib/postgres';
-import { conflict, notFound, parseOrThrow, ProblemError, problemType } from '@kvartirnsk/lib/problem';
+import { conflict, notFound, ProblemError, problemType } from '@kvartirnsk/lib/problem';
 import type { Redis } from 'ioredis';
 import type { UsersConfig } from './config';
+import {
+  acceptedSchema,
+  hostResponseSchema,
+  tokenResponseSchema,
+  userPageSchema,
+  userSchema,
+  usersComponents,
+} from './openapi';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { LOCALES, type OneTimeTokenPurpose, type UsersDb, type UsersTable } from './schema';
 import { SessionStore } from './sessions';
@@ -21,17 +30,30 @@ const MAX_PAGE_SIZE = 100;
 
 // ---------------------------------------------------------------- request schemas
 
-const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email().max(254))
+  // The document shows the address's own rules, not just "a string" (the pipe's input side).
+  .meta({ format: 'email', maxLength: 254 });
 /** Long passphrases welcome; the cap only keeps hashing cost bounded. */
 const newPassword = z.string().min(10, 'must be at least 10 characters').max(256);
 const anyPassword = z.string().min(1).max(256);
-const name = z.string().trim().min(1).max(100);
+/** Postgres text cannot hold NUL, so free text with one is refused as bad input rather than failing the query. */
+// eslint-disable-next-line no-control-regex
+const NO_NUL = /^[^\u0000]*$/;
+const noNul = 'must not contain NUL characters';
+const name = z.string().trim().min(1).max(100).regex(NO_NUL, noNul);
 /** E.164: a plus, the country code and the number, digits only. */
 const phone = z
   .string()
   .trim()
   .regex(/^\+[1-9]\d{6,14}$/, 'must be in international format, e.g. +79161234567');
-const avatarUrl = z.url({ protocol: /^https$/, hostname: z.regexes.domain }).max(2048);
+const avatarUrl = z
+  .url({ protocol: /^https$/, hostname: z.regexes.domain })
+  .max(2048)
+  .regex(NO_NUL, noNul);
 /** ISO 639-1 codes of the languages the user speaks, shown to hosts and guests. */
 const languages = z
   .array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code such as "ru"'))
@@ -81,11 +103,162 @@ export const listUsersQuery = z
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
     cursor: cursor.optional(),
     /** Part of the email address, case-insensitive. */
-    email: z.string().trim().toLowerCase().min(1).max(254).optional(),
+    email: z.string().trim().toLowerCase().min(1).max(254).regex(NO_NUL, noNul).optional(),
     role: roleSchema.optional(),
     blocked: z.enum(['true', 'false']).optional(),
   })
   .strict();
+
+// ---------------------------------------------------------------- routes (handlers validate with these; the
+// service's OpenAPI document is written from them)
+
+export const usersRoutes = {
+  signUp: defineRoute({
+    method: 'post',
+    path: '/users/sign-up',
+    operationId: 'signUp',
+    summary: 'Create an account and sign in',
+    security: 'anonymous',
+    body: signUpBody,
+    responses: { 201: tokenResponseSchema },
+    problems: [403, 409],
+  }),
+  signIn: defineRoute({
+    method: 'post',
+    path: '/users/sign-in',
+    operationId: 'signIn',
+    summary: 'Sign in with email and password',
+    description:
+      'Repeated failures slow down and then lock the account or the address (429 with Retry-After).',
+    security: 'anonymous',
+    body: signInBody,
+    responses: { 200: tokenResponseSchema },
+    problems: [401, 403, 429],
+  }),
+  refresh: defineRoute({
+    method: 'post',
+    path: '/users/refresh',
+    operationId: 'refresh',
+    summary: 'Rotate a refresh token for a new access token',
+    security: 'anonymous',
+    body: refreshBody,
+    responses: { 200: tokenResponseSchema },
+    problems: [401, 403, 404],
+  }),
+  signOut: defineRoute({
+    method: 'post',
+    path: '/users/sign-out',
+    operationId: 'signOut',
+    summary: 'End the session of a refresh token',
+    security: 'anonymous',
+    body: refreshBody,
+    responses: { 204: null },
+  }),
+  me: defineRoute({
+    method: 'get',
+    path: '/users/me',
+    operationId: 'getMe',
+    summary: 'The signed-in user',
+    security: 'bearer',
+    responses: { 200: userSchema },
+    problems: [404],
+  }),
+  updateMe: defineRoute({
+    method: 'patch',
+    path: '/users/me',
+    operationId: 'updateMe',
+    summary: "Change the signed-in user's profile",
+    security: 'bearer',
+    body: profilePatchBody,
+    responses: { 200: userSchema },
+    problems: [404],
+  }),
+  becomeHost: defineRoute({
+    method: 'post',
+    path: '/users/me/host',
+    operationId: 'becomeHost',
+    summary: 'Add the host role (refresh the token to use it)',
+    security: 'bearer',
+    responses: { 200: hostResponseSchema },
+    problems: [404],
+  }),
+  changePassword: defineRoute({
+    method: 'post',
+    path: '/users/me/password',
+    operationId: 'changePassword',
+    summary: 'Change the password; ends every other session',
+    security: 'bearer',
+    body: passwordChangeBody,
+    responses: { 200: tokenResponseSchema },
+    problems: [403, 404, 429],
+  }),
+  requestPasswordReset: defineRoute({
+    method: 'post',
+    path: '/users/password-reset',
+    operationId: 'requestPasswordReset',
+    summary: 'Send a password-reset token (same answer whether or not the account exists)',
+    security: 'anonymous',
+    body: passwordResetRequestBody,
+    responses: { 202: acceptedSchema },
+  }),
+  confirmPasswordReset: defineRoute({
+    method: 'post',
+    path: '/users/password-reset/confirm',
+    operationId: 'confirmPasswordReset',
+    summary: 'Set a new password with a reset token',
+    security: 'anonymous',
+    body: passwordResetConfirmBody,
+    responses: { 204: null },
+  }),
+  requestEmailVerification: defineRoute({
+    method: 'post',
+    path: '/users/me/email-verification',
+    operationId: 'requestEmailVerification',
+    summary: 'Send a new email-verification token',
+    security: 'bearer',
+    responses: { 202: acceptedSchema },
+    problems: [404, 409],
+  }),
+  confirmEmailVerification: defineRoute({
+    method: 'post',
+    path: '/users/email-verification/confirm',
+    operationId: 'confirmEmailVerification',
+    summary: 'Verify the email address with its token',
+    security: 'anonymous',
+    body: emailVerificationConfirmBody,
+    responses: { 204: null },
+  }),
+  list: defineRoute({
+    method: 'get',
+    path: '/users',
+    operationId: 'listUsers',
+    summary: 'List users (administrators)',
+    security: 'bearer',
+    query: listUsersQuery,
+    responses: { 200: userPageSchema },
+    problems: [403],
+  }),
+  block: defineRoute({
+    method: 'post',
+    path: '/users/:id/block',
+    operationId: 'blockUser',
+    summary: 'Block a user; their tokens stop working at once (administrators)',
+    security: 'bearer',
+    params: userIdParams,
+    responses: { 200: userSchema },
+    problems: [403, 404, 409],
+  }),
+  unblock: defineRoute({
+    method: 'post',
+    path: '/users/:id/unblock',
+    operationId: 'unblockUser',
+    summary: 'Unblock a user (administrators)',
+    security: 'bearer',
+    params: userIdParams,
+    responses: { 200: userSchema },
+    problems: [403, 404],
+  }),
+};
 
 // ---------------------------------------------------------------- responses
 
@@ -273,11 +446,17 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
       await redis.ping();
     },
     routes(app) {
+      const api = new ServiceApi({
+        info: { title: 'Kvartirnsk users', version: '1' },
+        schemas: usersComponents,
+      });
+      api.serve(app, '/users/openapi.json');
+
       // The gateway on loopback (or its container network) tells us the client address.
       app.set('trust proxy', config.TRUSTED_PROXIES);
 
-      app.post('/users/sign-up', async (req, res) => {
-        const body = parseOrThrow(signUpBody, req.body);
+      api.mount(app, usersRoutes.signUp, async (req, res) => {
+        const body = usersRoutes.signUp.body(req);
         let user: UserRow;
         try {
           user = await db
@@ -307,8 +486,8 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
           .json(await signedIn(user));
       });
 
-      app.post('/users/sign-in', async (req, res) => {
-        const body = parseOrThrow(signInBody, req.body);
+      api.mount(app, usersRoutes.signIn, async (req, res) => {
+        const body = usersRoutes.signIn.body(req);
         const address = req.ip ?? 'unknown';
         await guard.assertAllowed(body.email, address);
         const found = await db
@@ -329,8 +508,8 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.json(await signedIn(found));
       });
 
-      app.post('/users/refresh', async (req, res) => {
-        const body = parseOrThrow(refreshBody, req.body);
+      api.mount(app, usersRoutes.refresh, async (req, res) => {
+        const body = usersRoutes.refresh.body(req);
         const rotated = await sessions.rotate(body.refreshToken);
         if (rotated.outcome === 'reused') {
           logger.warn({ userId: rotated.userId, sessionId: rotated.sessionId }, 'refresh token reused');
@@ -346,20 +525,20 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.json(tokenResponse(user, await accessTokenFor(user, rotated.sessionId), rotated.refreshToken));
       });
 
-      app.post('/users/sign-out', async (req, res) => {
-        const body = parseOrThrow(refreshBody, req.body);
+      api.mount(app, usersRoutes.signOut, async (req, res) => {
+        const body = usersRoutes.signOut.body(req);
         // Idempotent: signing out of an already ended session is not an error for the client.
         await sessions.end(body.refreshToken);
         res.status(204).end();
       });
 
-      app.get('/users/me', async (req, res) => {
+      api.mount(app, usersRoutes.me, async (req, res) => {
         res.json(publicUser(await findUser(requireActor(req).userId)));
       });
 
-      app.patch('/users/me', async (req, res) => {
+      api.mount(app, usersRoutes.updateMe, async (req, res) => {
         const actor = requireActor(req);
-        const patch = parseOrThrow(profilePatchBody, req.body);
+        const patch = usersRoutes.updateMe.body(req);
         const user = await db
           .updateTable('users')
           .set({
@@ -378,7 +557,7 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
       });
 
       // Idempotent. Roles travel in access tokens, so the client refreshes to get one that says host.
-      app.post('/users/me/host', async (req, res) => {
+      api.mount(app, usersRoutes.becomeHost, async (req, res) => {
         const actor = requireActor(req);
         const user = await db
           .updateTable('users')
@@ -393,9 +572,9 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.json({ user: publicUser(user) });
       });
 
-      app.post('/users/me/password', async (req, res) => {
+      api.mount(app, usersRoutes.changePassword, async (req, res) => {
         const actor = requireActor(req);
-        const body = parseOrThrow(passwordChangeBody, req.body);
+        const body = usersRoutes.changePassword.body(req);
         const current = await db
           .selectFrom('users')
           .select(['email', 'password_hash'])
@@ -429,8 +608,8 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.json(await signedIn(user));
       });
 
-      app.post('/users/password-reset', async (req, res) => {
-        const body = parseOrThrow(passwordResetRequestBody, req.body);
+      api.mount(app, usersRoutes.requestPasswordReset, async (req, res) => {
+        const body = usersRoutes.requestPasswordReset.body(req);
         const user = await db
           .selectFrom('users')
           .select(['id', 'email'])
@@ -442,8 +621,8 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.status(202).json({ status: 'accepted' });
       });
 
-      app.post('/users/password-reset/confirm', async (req, res) => {
-        const body = parseOrThrow(passwordResetConfirmBody, req.body);
+      api.mount(app, usersRoutes.confirmPasswordReset, async (req, res) => {
+        const body = usersRoutes.confirmPasswordReset.body(req);
         const passwordHash = await hashPassword(body.newPassword);
         const user = await db.transaction().execute(async (trx) => {
           const userId = await redeemOneTimeToken(trx, body.token, 'password-reset');
@@ -464,15 +643,15 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.status(204).end();
       });
 
-      app.post('/users/me/email-verification', async (req, res) => {
+      api.mount(app, usersRoutes.requestEmailVerification, async (req, res) => {
         const user = await findUser(requireActor(req).userId);
         if (user.email_verified_at) throw conflict('email-already-verified', 'The email is already verified');
         await issueOneTimeToken(user, 'email-verification');
         res.status(202).json({ status: 'accepted' });
       });
 
-      app.post('/users/email-verification/confirm', async (req, res) => {
-        const body = parseOrThrow(emailVerificationConfirmBody, req.body);
+      api.mount(app, usersRoutes.confirmEmailVerification, async (req, res) => {
+        const body = usersRoutes.confirmEmailVerification.body(req);
         await db.transaction().execute(async (trx) => {
           const userId = await redeemOneTimeToken(trx, body.token, 'email-verification');
           await trx
@@ -484,9 +663,9 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.status(204).end();
       });
 
-      app.get('/users', async (req, res) => {
+      api.mount(app, usersRoutes.list, async (req, res) => {
         requireAdmin(req);
-        const query = parseOrThrow(listUsersQuery, req.query);
+        const query = usersRoutes.list.query(req);
         let select = db.selectFrom('users').select(USER_COLUMNS);
         if (query.email) select = select.where('email', 'like', `%${escapeLike(query.email)}%`);
         if (query.role) select = select.where(sql<boolean>`${query.role} = ANY(roles)`);
@@ -520,9 +699,9 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         });
       });
 
-      app.post('/users/:id/block', async (req, res) => {
+      api.mount(app, usersRoutes.block, async (req, res) => {
         const admin = requireAdmin(req);
-        const { id } = parseOrThrow(userIdParams, req.params);
+        const { id } = usersRoutes.block.params(req);
         if (id === admin.userId)
           throw conflict('cannot-block-self', 'Administrators cannot block themselves');
         const user = await db
@@ -543,9 +722,9 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
         res.json(publicUser(user));
       });
 
-      app.post('/users/:id/unblock', async (req, res) => {
+      api.mount(app, usersRoutes.unblock, async (req, res) => {
         const admin = requireAdmin(req);
-        const { id } = parseOrThrow(userIdParams, req.params);
+        const { id } = usersRoutes.unblock.params(req);
         const user = await db
           .updateTable('users')
           .set({ blocked_at: null, updated_at: new Date() })

@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import type { Client } from '@temporalio/client';
+import type { Express } from 'express';
+import { Redis } from 'ioredis';
+import { signingKeyFrom } from '@kvartirnsk/lib/access-tokens';
+import { createLogger } from '@kvartirnsk/lib/logger';
+import type { OpenApiDocument } from '@kvartirnsk/lib/openapi';
+import { createDb } from '@kvartirnsk/lib/postgres';
+import type { BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
+import { createBookingsApp } from '@kvartirnsk/api-bookings/app';
+import { createUsersApp } from '@kvartirnsk/api-users/app';
+import type { UsersDatabase } from '@kvartirnsk/api-users/schema';
+import { mergeDocuments } from './openapi';
+import { ROUTES, serviceUrlsFrom } from './routes';
+
+// The real users and bookings apps, built with clients that never connect (serving their documents touches
+// no database, Redis or Temporal), so this needs nothing running.
+const logger = createLogger('openapi-test', 'silent');
+const UNREACHABLE_PG = 'postgres://nobody@127.0.0.1:1/none';
+const servers: Server[] = [];
+const lazyRedis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
+let services: { users: string; bookings: string };
+
+async function listen(app: Express): Promise<string> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  const users = createUsersApp({
+    db: createDb<UsersDatabase>({ url: UNREACHABLE_PG }),
+    redis: lazyRedis,
+    signingKey: await signingKeyFrom({ NODE_ENV: 'test' }),
+    config: {
+      REFRESH_TOKEN_TTL_SECONDS: 60,
+      ACCESS_TOKEN_TTL_SECONDS: 60,
+      SIGN_IN_SLOWDOWN_AFTER: 3,
+      SIGN_IN_LOCK_AFTER: 10,
+      SIGN_IN_ADDRESS_LOCK_AFTER: 50,
+      SIGN_IN_FAILURE_WINDOW_SECONDS: 60,
+      SIGN_IN_LOCK_SECONDS: 60,
+      TRUSTED_PROXIES: 'loopback',
+    },
+    logger,
+  });
+  const bookings = createBookingsApp({
+    db: createDb<BookingsDatabase>({ url: UNREACHABLE_PG }),
+    temporal: {} as Client,
+    logger,
+    terms: { approvalWindow: '24 hours' },
+  });
+  services = { users: await listen(users), bookings: await listen(bookings) };
+});
+
+afterAll(async () => {
+  lazyRedis.disconnect();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+const operations = (doc: OpenApiDocument) =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+  );
+const documentedAs = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+
+it('merges the services into one valid OpenAPI 3.1 document', async () => {
+  const doc = await mergeDocuments(services, ROUTES);
+
+  const validator = new Validator();
+  const result = await validator.validate(doc);
+  expect(result.errors ?? []).toEqual([]);
+  expect(result.valid).toBe(true);
+  expect(validator.version).toBe('3.1');
+});
+
+it('documents every route of the route table, and nothing the gateway does not forward', async () => {
+  const doc = await mergeDocuments(services, ROUTES);
+
+  expect(operations(doc).sort()).toEqual(
+    ROUTES.map((route) => `${route.method} ${documentedAs(route.path)}`).sort(),
+  );
+  expect(doc['x-unavailable-services']).toBeUndefined();
+});
+
+it("gives each operation the route table's access rule", async () => {
+  const doc = await mergeDocuments(services, ROUTES);
+
+  for (const route of ROUTES) {
+    const operation = doc.paths[documentedAs(route.path)]?.[route.method.toLowerCase()];
+    const responses = Object.keys(operation?.responses ?? {});
+    if (route.access === 'anonymous') {
+      expect([route.path, operation?.security]).toEqual([route.path, []]);
+    } else {
+      expect([route.path, operation?.security]).toEqual([route.path, [{ bearerAuth: [] }]]);
+      expect(responses).toContain('401');
+    }
+    if (typeof route.access === 'object') expect(responses).toContain('403');
+    expect(responses).toEqual(expect.arrayContaining(['429', '503']));
+  }
+});
+
+it('gives a partial document with a note when a service does not answer', async () => {
+  const doc = await mergeDocuments(
+    serviceUrlsFrom({ USERS_SERVICE_URL: services.users, BOOKINGS_SERVICE_URL: 'http://127.0.0.1:1' }),
+    ROUTES,
+  );
+
+  expect(doc['x-unavailable-services']).toEqual(['bookings']);
+  expect(doc.info.description).toContain('not answering now: bookings');
+  expect(Object.keys(doc.paths).some((path) => path.startsWith('/api/bookings'))).toBe(false);
+  expect(doc.paths['/api/users/me']?.get).toBeDefined();
+  expect((await new Validator().validate(doc as unknown as Record<string, unknown>)).valid).toBe(true);
+});

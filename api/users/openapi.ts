@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { roleSchema } from '@kvartirnsk/lib/identity';
+import { LOCALES } from './schema';
+
+// Response bodies of the users service, as its OpenAPI document describes them (requests are in app.ts).
+
+export const userSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  languages: z.array(z.string()),
+  locale: z.enum(LOCALES),
+  roles: z.array(roleSchema),
+  emailVerified: z.boolean(),
+  blocked: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+
+export const tokenResponseSchema = z.object({
+  tokenType: z.literal('Bearer'),
+  accessToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+  user: userSchema,
+});
+
+export const hostResponseSchema = z.object({ user: userSchema });
+
+export const acceptedSchema = z.object({ status: z.literal('accepted') });
+
+export const userPageSchema = z.object({
+  items: z.array(userSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const usersComponents = {
+  User: userSchema,
+  TokenResponse: tokenResponseSchema,
+  Accepted: acceptedSchema,
+};

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Booking benchmark: measured bookings (and trivial workflows), in flight at once, unmeasured warm-up. */
+  count: number;
+  concurrency: number;
+  warmup: number;
+  /** Gateway benchmark: seconds per side and open connections. */
+  duration: number;
+  connections: number;
+  /** Run only one benchmark. */
+  only?: 'booking' | 'gateway';
+}
+
+const positive = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`--${name} must be a whole number, got ${value}`);
+  return parsed;
+};
+
+export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      count: { type: 'string' },
+      concurrency: { type: 'string' },
+      warmup: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      only: { type: 'string' },
+    },
+  });
+  if (values.only !== undefined && values.only !== 'booking' && values.only !== 'gateway') {
+    throw new Error(`--only must be booking or gateway, got ${values.only}`);
+  }
+  const concurrency = positive('concurrency', values.concurrency, 20);
+  return {
+    count: positive('count', values.count, 300),
+    concurrency,
+    warmup: positive('warmup', values.warmup, 2 * concurrency),
+    duration: positive('duration', values.duration, 10),
+    connections: positive('connections', values.connections, 20),
+    only: values.only,
+  };
+}
