@@ -21,7 +21,7 @@ beforeAll(async () => {
   upstream = await startEchoUpstream();
   testRedis = createTestRedis('gateway');
   gateway = await testGateway({
-    services: { users: upstream.url, bookings: upstream.url },
+    services: { users: upstream.url, bookings: upstream.url, payments: upstream.url },
     redis: testRedis.redis,
   });
 });
@@ -284,7 +284,7 @@ describe('rate limits shared by gateway instances through Redis', () => {
       RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 5,
       RATE_LIMIT_PER_USER_PER_MINUTE: 3,
     };
-    const services = { users: upstream.url, bookings: upstream.url };
+    const services = { users: upstream.url, bookings: upstream.url, payments: upstream.url };
     first = await testGateway({ services, redis: shared.redis, limits });
     second = await testGateway({ services, redis: shared.redis, limits });
   });
@@ -331,8 +331,8 @@ describe('API docs', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
-    expect(res.body['x-unavailable-services']).toEqual(['users', 'bookings']);
-    expect(res.body.info.description).toContain('not answering now: users, bookings');
+    expect(res.body['x-unavailable-services']).toEqual(['users', 'bookings', 'payments']);
+    expect(res.body.info.description).toContain('not answering now: users, bookings, payments');
   });
 
   it('serves Swagger UI from the package itself, pointed at the merged document', async () => {

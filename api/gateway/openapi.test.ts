@@ -9,19 +9,22 @@ import { createLogger } from '@kvartirnsk/lib/logger';
 import type { OpenApiDocument } from '@kvartirnsk/lib/openapi';
 import { createDb } from '@kvartirnsk/lib/postgres';
 import type { BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
+import type Stripe from 'stripe';
+import type { PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
 import { createBookingsApp } from '@kvartirnsk/api-bookings/app';
+import { createPaymentsApp } from '@kvartirnsk/api-payments/app';
 import { createUsersApp } from '@kvartirnsk/api-users/app';
 import type { UsersDatabase } from '@kvartirnsk/api-users/schema';
 import { mergeDocuments } from './openapi';
 import { ROUTES, serviceUrlsFrom } from './routes';
 
-// The real users and bookings apps, built with clients that never connect (serving their documents touches
+// The real users, bookings and payments apps, built with clients that never connect (serving their documents touches
 // no database, Redis or Temporal), so this needs nothing running.
 const logger = createLogger('openapi-test', 'silent');
 const UNREACHABLE_PG = 'postgres://nobody@127.0.0.1:1/none';
 const servers: Server[] = [];
 const lazyRedis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
-let services: { users: string; bookings: string };
+let services: { users: string; bookings: string; payments: string };
 
 async function listen(app: Express): Promise<string> {
   const server = await new Promise<Server>((resolve) => {
@@ -54,7 +57,18 @@ beforeAll(async () => {
     logger,
     terms: { approvalWindow: '24 hours' },
   });
-  services = { users: await listen(users), bookings: await listen(bookings) };
+  const payments = createPaymentsApp({
+    db: createDb<PaymentsDatabase>({ url: UNREACHABLE_PG }),
+    temporal: {} as Client,
+    stripe: {} as Stripe,
+    webhookSecret: 'whsec_unused',
+    logger,
+  });
+  services = {
+    users: await listen(users),
+    bookings: await listen(bookings),
+    payments: await listen(payments),
+  };
 });
 
 afterAll(async () => {
@@ -106,7 +120,11 @@ it("gives each operation the route table's access rule", async () => {
 
 it('gives a partial document with a note when a service does not answer', async () => {
   const doc = await mergeDocuments(
-    serviceUrlsFrom({ USERS_SERVICE_URL: services.users, BOOKINGS_SERVICE_URL: 'http://127.0.0.1:1' }),
+    serviceUrlsFrom({
+      USERS_SERVICE_URL: services.users,
+      BOOKINGS_SERVICE_URL: 'http://127.0.0.1:1',
+      PAYMENTS_SERVICE_URL: services.payments,
+    }),
     ROUTES,
   );
 

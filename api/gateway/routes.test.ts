@@ -1,7 +1,11 @@
 import { ROUTES, serviceOf, serviceUrlsFrom } from './routes';
 
 const services = Object.keys(
-  serviceUrlsFrom({ USERS_SERVICE_URL: 'http://users', BOOKINGS_SERVICE_URL: 'http://bookings' }),
+  serviceUrlsFrom({
+    USERS_SERVICE_URL: 'http://users',
+    BOOKINGS_SERVICE_URL: 'http://bookings',
+    PAYMENTS_SERVICE_URL: 'http://payments',
+  }),
 );
 
 it('lists each method and path once', () => {

@@ -8,6 +8,7 @@ import type { Role } from '@kvartirnsk/lib/identity';
 export const serviceUrlConfigShape = {
   USERS_SERVICE_URL: url('http://127.0.0.1:4001'),
   BOOKINGS_SERVICE_URL: url('http://127.0.0.1:4002'),
+  PAYMENTS_SERVICE_URL: url('http://127.0.0.1:4003'),
 };
 
 export type ServiceUrls = Record<string, string>;
@@ -15,8 +16,13 @@ export type ServiceUrls = Record<string, string>;
 export function serviceUrlsFrom(config: {
   USERS_SERVICE_URL: string;
   BOOKINGS_SERVICE_URL: string;
+  PAYMENTS_SERVICE_URL: string;
 }): ServiceUrls {
-  return { users: config.USERS_SERVICE_URL, bookings: config.BOOKINGS_SERVICE_URL };
+  return {
+    users: config.USERS_SERVICE_URL,
+    bookings: config.BOOKINGS_SERVICE_URL,
+    payments: config.PAYMENTS_SERVICE_URL,
+  };
 }
 
 /** Who may call a route: anyone, any signed-in user, or a user holding at least one of the roles. */
@@ -67,6 +73,11 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'POST', path: '/api/bookings/:id/approve', access: anyOf('host', 'admin') },
   { method: 'POST', path: '/api/bookings/:id/decline', access: anyOf('host', 'admin') },
   { method: 'POST', path: '/api/bookings/:id/cancel', access: signedIn },
+  // payments: the provider's webhook proves itself with its signature, not a token
+  { method: 'GET', path: '/api/payments/openapi.json', access: anonymous },
+  { method: 'POST', path: '/api/payments/webhooks/stripe', access: anonymous },
+  { method: 'GET', path: '/api/payments/ledger/balances', access: anyOf('finance', 'admin') },
+  { method: 'GET', path: '/api/payments/bookings/:id/trail', access: anyOf('finance', 'admin') },
 ];
 
 export function serviceOf(route: RouteRule): string {

@@ -5,7 +5,8 @@ import type { PaymentsDb } from '@kvartirnsk/activities/payments/schema';
 import { createServiceApp, type RequestWithRawBody } from '@kvartirnsk/lib/http';
 import { forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
-import { badRequest, parseOrThrow, ProblemError, problemType } from '@kvartirnsk/lib/problem';
+import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
+import { badRequest, ProblemError, problemType } from '@kvartirnsk/lib/problem';
 import { sql } from '@kvartirnsk/lib/postgres';
 import { bookingWorkflowId, providerEventSignal } from '@kvartirnsk/workflows/bookings/contract';
 
@@ -38,6 +39,65 @@ const invalidSignature = (detail: string) =>
 
 const bookingIdParam = z.object({ id: z.uuid() });
 
+const moneySchema = z.object({ amount: z.number().int(), currency: z.string() });
+
+const webhookReply = z.object({
+  received: z.literal(true),
+  delivered: z.boolean().optional(),
+  duplicate: z.literal(true).optional(),
+});
+
+const balancesReply = z.object({
+  balances: z.array(z.object({ account: z.string(), currency: z.string(), balance: z.number().int() })),
+});
+
+const trailReply = z.object({
+  bookingId: z.uuid(),
+  transactions: z.array(
+    z.object({
+      kind: z.string(),
+      at: z.iso.datetime(),
+      paymentIntentId: z.string().nullable(),
+      idempotencyKey: z.string(),
+      entries: z.array(z.object({ account: z.string(), amount: moneySchema })),
+    }),
+  ),
+  providerEvents: z.array(
+    z.object({ id: z.string(), type: z.string(), delivered: z.boolean(), receivedAt: z.iso.datetime() }),
+  ),
+});
+
+// Handlers use these declarations, and the service's OpenAPI document is written from them.
+export const paymentsRoutes = {
+  stripeWebhook: defineRoute({
+    method: 'post',
+    path: '/payments/webhooks/stripe',
+    operationId: 'receiveStripeWebhook',
+    summary: 'Stripe webhook endpoint (signed; verified with the endpoint secret)',
+    security: 'anonymous',
+    responses: { 200: webhookReply },
+  }),
+  balances: defineRoute({
+    method: 'get',
+    path: '/payments/ledger/balances',
+    operationId: 'ledgerBalances',
+    summary: 'Balance of every ledger account (finance)',
+    security: 'bearer',
+    responses: { 200: balancesReply },
+    problems: [403],
+  }),
+  trail: defineRoute({
+    method: 'get',
+    path: '/payments/bookings/:id/trail',
+    operationId: 'bookingMoneyTrail',
+    summary: "A booking's money trail: ledger transactions and provider events (finance)",
+    security: 'bearer',
+    params: bookingIdParam,
+    responses: { 200: trailReply },
+    problems: [403],
+  }),
+};
+
 interface ChargeLike {
   metadata?: Record<string, string>;
   amount?: number;
@@ -59,7 +119,10 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
       await sql`SELECT 1`.execute(db);
     },
     routes(app) {
-      app.post('/payments/webhooks/stripe', async (req, res) => {
+      const api = new ServiceApi({ info: { title: 'Kvartirnsk payments', version: '1' } });
+      api.serve(app, '/payments/openapi.json');
+
+      api.mount(app, paymentsRoutes.stripeWebhook, async (req, res) => {
         const signature = req.header('stripe-signature');
         if (!signature) throw invalidSignature('The Stripe-Signature header is missing');
         const raw = (req as RequestWithRawBody).rawBody;
@@ -117,7 +180,7 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
         res.json({ received: true, delivered });
       });
 
-      app.get('/payments/ledger/balances', async (req, res) => {
+      api.mount(app, paymentsRoutes.balances, async (req, res) => {
         requireFinance(req);
         const rows = await db
           .selectFrom('ledger_entries')
@@ -128,9 +191,9 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
         res.json({ balances: rows.map((row) => ({ ...row, balance: Number(row.balance) })) });
       });
 
-      app.get('/payments/bookings/:id/trail', async (req, res) => {
+      api.mount(app, paymentsRoutes.trail, async (req, res) => {
         requireFinance(req);
-        const { id } = parseOrThrow(bookingIdParam, req.params);
+        const { id } = paymentsRoutes.trail.params(req);
         const transactions = await db
           .selectFrom('ledger_transactions')
           .selectAll()
@@ -166,7 +229,12 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
               .filter((e) => e.transaction_id === t.id)
               .map((e) => ({ account: e.account, amount: { amount: e.amount, currency: e.currency } })),
           })),
-          providerEvents,
+          providerEvents: providerEvents.map((event) => ({
+            id: event.id,
+            type: event.type,
+            delivered: event.delivered,
+            receivedAt: event.received_at.toISOString(),
+          })),
         });
       });
     },
