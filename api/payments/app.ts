@@ -76,6 +76,8 @@ export const paymentsRoutes = {
     summary: 'Stripe webhook endpoint (signed; verified with the endpoint secret)',
     security: 'anonymous',
     responses: { 200: webhookReply },
+    // A missing, wrong or stale Stripe-Signature header.
+    problems: [400],
   }),
   balances: defineRoute({
     method: 'get',
