@@ -56,8 +56,9 @@ export function createGatewayApp({
       target,
       // Routes are registered with their full path, so req.url still starts with /api.
       pathRewrite: (path) => path.replace(/^\/api(?=\/)/, ''),
+      // Only the upstream side: a `timeout` on the client's socket would add a listener per request to every
+      // kept-alive connection (MaxListenersExceededWarning under load); client timeouts are the server's own.
       proxyTimeout: UPSTREAM_TIMEOUT_MS,
-      timeout: UPSTREAM_TIMEOUT_MS,
       xfwd: true,
       on: {
         proxyReq: (proxyReq: ClientRequest, req, res) => {
