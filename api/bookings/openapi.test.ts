@@ -2,8 +2,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import express from 'express';
 import type { z } from 'zod';
 import { type OpenApiDocument, ServiceApi } from '@kvartirnsk/lib/openapi';
-import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
-import { runBookingScenario, type ScenarioBundles } from '@kvartirnsk/workflows/bookings/booking-scenarios';
+import {
+  runBookingScenario,
+  type ScenarioBundles,
+  startScenarioEnvironment,
+} from '@kvartirnsk/workflows/bookings/booking-scenarios';
 import type { BookingState } from '@kvartirnsk/workflows/bookings/contract';
 import { bookingsRoutes } from './app';
 import { bookingsComponents, bookingStateSchema } from './openapi';
@@ -23,13 +26,7 @@ let env: TestWorkflowEnvironment | undefined;
 let bundles: ScenarioBundles;
 
 beforeAll(async () => {
-  const [environment, bookings, payments] = await Promise.all([
-    createTimeSkippingEnvironment(),
-    bundleWorkflows('@kvartirnsk/workflows/bookings/index'),
-    bundleWorkflows('@kvartirnsk/workflows/payments/index'),
-  ]);
-  env = environment;
-  bundles = { bookings, payments };
+  ({ env, bundles } = await startScenarioEnvironment());
 }, 120_000);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
 import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import { money } from '@kvartirnsk/lib/money';
+import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
 import { PAYMENTS_TASK_QUEUE, PaymentFailureType, payoutWorkflowId } from '../payments/contract';
 import {
   approveUpdate,
@@ -203,6 +204,19 @@ function isoDate(ms: number): string {
 export interface ScenarioBundles {
   bookings: WorkflowBundleWithSourceMap;
   payments: WorkflowBundleWithSourceMap;
+}
+
+/** A time-skipping server and both pools' workflow bundles, prepared at once for a suite of scenarios. */
+export async function startScenarioEnvironment(): Promise<{
+  env: TestWorkflowEnvironment;
+  bundles: ScenarioBundles;
+}> {
+  const [env, bookings, payments] = await Promise.all([
+    createTimeSkippingEnvironment(),
+    bundleWorkflows('@kvartirnsk/workflows/bookings/index'),
+    bundleWorkflows('@kvartirnsk/workflows/payments/index'),
+  ]);
+  return { env, bundles: { bookings, payments } };
 }
 
 /** Runs one scenario to its end: a two-night stay starting in two days, in the environment's time. */

@@ -1,7 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
 import { BookingFailureType } from './contract';
-import { runBookingScenario, type ScenarioBundles } from './booking-scenarios';
+import { runBookingScenario, type ScenarioBundles, startScenarioEnvironment } from './booking-scenarios';
 
 const DAY_MS = 86_400_000;
 
@@ -9,13 +8,7 @@ let env: TestWorkflowEnvironment;
 let bundles: ScenarioBundles;
 
 beforeAll(async () => {
-  const [environment, bookings, payments] = await Promise.all([
-    createTimeSkippingEnvironment(),
-    bundleWorkflows('@kvartirnsk/workflows/bookings/index'),
-    bundleWorkflows('@kvartirnsk/workflows/payments/index'),
-  ]);
-  env = environment;
-  bundles = { bookings, payments };
+  ({ env, bundles } = await startScenarioEnvironment());
 }, 120_000);
 
 afterAll(async () => {

@@ -1,11 +1,4 @@
-import {
-  ApplicationFailure,
-  condition,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-} from '@temporalio/workflow';
-import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
+import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import {
   paymentAuthorizedSignal,
   paymentCommandSignal,
@@ -16,22 +9,7 @@ import {
   type PaymentResult,
   type PaymentStatus,
 } from './contract';
-
-/**
- * Provider calls carry idempotency keys, so retrying is always safe; back off hard and keep trying for a
- * long time, because giving up on a capture would lose a guest's payment.
- */
-const providerCall = {
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 100,
-  },
-} as const;
-
-const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(providerCall);
+import { payments } from './provider-activities';
 
 /**
  * One booking's payment at the provider: place a hold for the full amount, tell the booking, then capture

@@ -1,18 +1,6 @@
-import { proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
+import { setHandler, sleep } from '@temporalio/workflow';
 import { adjustPayoutSignal, type PayoutRequest, type PayoutResult } from './contract';
-
-const providerCall = {
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 100,
-  },
-} as const;
-
-const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(providerCall);
+import { payments } from './provider-activities';
 
 /**
  * Pays the host for a stay a day after check-in: the stay's money is then earned (host share and platform

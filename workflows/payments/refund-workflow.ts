@@ -1,19 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import type { RefundRequest, RefundResult } from './contract';
-
-/** Same policy as every provider call: idempotent, so retry patiently through an outage. */
-const providerCall = {
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 100,
-  },
-} as const;
-
-const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(providerCall);
+import { payments } from './provider-activities';
 
 /**
  * Gives a guest money back: for a cancellation, or an admin's full or partial refund or dispute. Its id is
