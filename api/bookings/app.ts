@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { BookingsDb } from '@kvartirnsk/activities/bookings/schema';
 import { stayViolations } from '@kvartirnsk/activities/bookings/stay-rules';
 import { isoDateSchema } from '@kvartirnsk/lib/dates';
+import { withoutNul } from '@kvartirnsk/lib/text';
 import { createServiceApp } from '@kvartirnsk/lib/http';
 import { type Actor, forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
@@ -47,16 +48,11 @@ function yesterday(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Postgres text cannot hold NUL, so free text with one is refused as bad input rather than failing the query. */
-// eslint-disable-next-line no-control-regex
-const NO_NUL = /^[^\u0000]*$/;
-const noNul = 'must not contain NUL characters';
-
 export const createBookingBody = z
   .object({
     /** Chosen by the client once per booking attempt, so a retried or double-clicked request is the same booking. */
     bookingId: z.uuid(),
-    listingId: z.string().trim().min(1).max(64).regex(NO_NUL, noNul),
+    listingId: withoutNul(z.string().trim().min(1).max(64)),
     checkIn: isoDateSchema,
     checkOut: isoDateSchema,
     guests: z.number().int().min(1).max(MAX_GUESTS),
@@ -71,9 +67,7 @@ export const createBookingBody = z
   .refine((body) => body.checkIn >= yesterday(), { path: ['checkIn'], message: 'must not be in the past' });
 
 const bookingIdParam = z.object({ id: z.uuid() });
-const reasonBody = z
-  .object({ reason: z.string().trim().min(1).max(500).regex(NO_NUL, noNul).optional() })
-  .strict();
+const reasonBody = z.object({ reason: withoutNul(z.string().trim().min(1).max(500)).optional() }).strict();
 const listQuery = z
   .object({
     as: z.enum(['guest', 'host']).default('guest'),

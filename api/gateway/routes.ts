@@ -78,6 +78,7 @@ export const ROUTES: readonly RouteRule[] = [
   { method: 'POST', path: '/api/payments/webhooks/stripe', access: anonymous },
   { method: 'GET', path: '/api/payments/ledger/balances', access: anyOf('finance', 'admin') },
   { method: 'GET', path: '/api/payments/bookings/:id/trail', access: anyOf('finance', 'admin') },
+  { method: 'POST', path: '/api/payments/bookings/:id/refunds', access: anyOf('finance', 'admin') },
 ];
 
 export function serviceOf(route: RouteRule): string {

@@ -1,14 +1,17 @@
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import type { PaymentsDb } from '@kvartirnsk/activities/payments/schema';
+import { LedgerAccount, type PaymentsDb } from '@kvartirnsk/activities/payments/schema';
 import { createServiceApp, type RequestWithRawBody } from '@kvartirnsk/lib/http';
 import { forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
-import { badRequest, ProblemError, problemType } from '@kvartirnsk/lib/problem';
+import { badRequest, conflict, ProblemError, problemType } from '@kvartirnsk/lib/problem';
 import { sql } from '@kvartirnsk/lib/postgres';
+import { withoutNul } from '@kvartirnsk/lib/text';
 import { bookingWorkflowId, providerEventSignal } from '@kvartirnsk/workflows/bookings/contract';
+import { PAYMENTS_TASK_QUEUE, refundWorkflowId } from '@kvartirnsk/workflows/payments/contract';
+import { refundWorkflow } from '@kvartirnsk/workflows/payments/refund-workflow';
 
 /** How old a signed webhook may be; older ones are refused as possible replays (Stripe's default). */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -67,6 +70,17 @@ const trailReply = z.object({
   ),
 });
 
+const refundBody = z
+  .object({
+    /** Chosen once per refund form submission: the same id never refunds twice. */
+    refundRequestId: z.uuid(),
+    amount: z.object({ amount: z.number().int().positive(), currency: z.literal('RUB') }).strict(),
+    reason: withoutNul(z.string().trim().min(1).max(500)),
+  })
+  .strict();
+
+const refundReply = z.object({ refundId: z.string(), amount: moneySchema });
+
 // Handlers use these declarations, and the service's OpenAPI document is written from them.
 export const paymentsRoutes = {
   stripeWebhook: defineRoute({
@@ -87,6 +101,18 @@ export const paymentsRoutes = {
     security: 'bearer',
     responses: { 200: balancesReply },
     problems: [403],
+  }),
+  refund: defineRoute({
+    method: 'post',
+    path: '/payments/bookings/:id/refunds',
+    operationId: 'refundBooking',
+    summary:
+      'Refund part or all of a booking’s captured payment, e.g. to settle a dispute (finance or admin)',
+    security: 'bearer',
+    params: bookingIdParam,
+    body: refundBody,
+    responses: { 201: refundReply },
+    problems: [403, 409, 503],
   }),
   trail: defineRoute({
     method: 'get',
@@ -191,6 +217,58 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
           .orderBy('account')
           .execute();
         res.json({ balances: rows.map((row) => ({ ...row, balance: Number(row.balance) })) });
+      });
+
+      api.mount(app, paymentsRoutes.refund, async (req, res) => {
+        const actor = requireFinance(req);
+        const { id } = paymentsRoutes.refund.params(req);
+        const body = paymentsRoutes.refund.body(req);
+        const movements = await db
+          .selectFrom('ledger_transactions')
+          .innerJoin('ledger_entries', 'ledger_entries.transaction_id', 'ledger_transactions.id')
+          .select([
+            'ledger_transactions.kind',
+            'ledger_transactions.payment_intent_id',
+            'ledger_entries.amount',
+          ])
+          .where('ledger_transactions.booking_id', '=', id)
+          .where('ledger_transactions.kind', 'in', ['capture', 'refund'])
+          .where('ledger_entries.account', '=', LedgerAccount.PROVIDER_RECEIVABLE)
+          .execute();
+        const capture = movements.find((m) => m.kind === 'capture');
+        if (!capture?.payment_intent_id)
+          throw conflict('nothing-captured', 'This booking has no captured payment');
+        // What the provider still holds for this booking: captured minus refunded so far.
+        const refundable = movements.reduce((total, m) => total + m.amount, 0);
+        if (body.amount.amount > refundable) {
+          throw conflict(
+            'exceeds-refundable',
+            `At most ${refundable} kopecks of this payment can still be refunded`,
+          );
+        }
+        const workflowId = refundWorkflowId(id, body.refundRequestId);
+        const result = await temporal.workflow
+          .execute(refundWorkflow, {
+            workflowId,
+            taskQueue: PAYMENTS_TASK_QUEUE,
+            args: [
+              {
+                bookingId: id,
+                paymentIntentId: capture.payment_intent_id,
+                amount: body.amount,
+                reason: body.reason,
+                requestedBy: actor.userId,
+              },
+            ],
+            // The same form submitted twice attaches to the refund already under way, or already done.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          })
+          .catch((err: unknown) => {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+            return temporal.workflow.getHandle<typeof refundWorkflow>(workflowId).result();
+          });
+        res.status(201).json(result);
       });
 
       api.mount(app, paymentsRoutes.trail, async (req, res) => {

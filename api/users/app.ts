@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { CryptoKey } from 'jose';
 import { z } from 'zod';
 import { signAccessToken } from '@kvartirnsk/lib/access-tokens';
+import { withoutNul } from '@kvartirnsk/lib/text';
 import { createServiceApp } from '@kvartirnsk/lib/http';
 import { forbidden, hasRole, requireActor, roleSchema, type Role } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
@@ -40,20 +41,13 @@ const email = z
 /** Long passphrases welcome; the cap only keeps hashing cost bounded. */
 const newPassword = z.string().min(10, 'must be at least 10 characters').max(256);
 const anyPassword = z.string().min(1).max(256);
-/** Postgres text cannot hold NUL, so free text with one is refused as bad input rather than failing the query. */
-// eslint-disable-next-line no-control-regex
-const NO_NUL = /^[^\u0000]*$/;
-const noNul = 'must not contain NUL characters';
-const name = z.string().trim().min(1).max(100).regex(NO_NUL, noNul);
+const name = withoutNul(z.string().trim().min(1).max(100));
 /** E.164: a plus, the country code and the number, digits only. */
 const phone = z
   .string()
   .trim()
   .regex(/^\+[1-9]\d{6,14}$/, 'must be in international format, e.g. +79161234567');
-const avatarUrl = z
-  .url({ protocol: /^https$/, hostname: z.regexes.domain })
-  .max(2048)
-  .regex(NO_NUL, noNul);
+const avatarUrl = withoutNul(z.url({ protocol: /^https$/, hostname: z.regexes.domain }).max(2048));
 /** ISO 639-1 codes of the languages the user speaks, shown to hosts and guests. */
 const languages = z
   .array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code such as "ru"'))
@@ -103,7 +97,7 @@ export const listUsersQuery = z
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
     cursor: cursor.optional(),
     /** Part of the email address, case-insensitive. */
-    email: z.string().trim().toLowerCase().min(1).max(254).regex(NO_NUL, noNul).optional(),
+    email: withoutNul(z.string().trim().toLowerCase().min(1).max(254)).optional(),
     role: roleSchema.optional(),
     blocked: z.enum(['true', 'false']).optional(),
   })
