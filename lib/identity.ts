@@ -58,3 +58,19 @@ export function hasRole(actor: Actor, role: Role): boolean {
 
 export const forbidden = (detail: string) =>
   new ProblemError({ type: problemType('forbidden'), title: 'Forbidden', status: 403, detail });
+
+export const accountBlocked = () =>
+  new ProblemError({
+    type: problemType('account-blocked'),
+    title: 'Account blocked',
+    status: 403,
+    detail: 'This account is blocked; contact support',
+  });
+
+/** The caller, who must hold at least one of the roles (a service's own check behind the gateway's). */
+export function requireAnyRole(req: Request, ...roles: Role[]): Actor {
+  const actor = requireActor(req);
+  if (!roles.some((role) => hasRole(actor, role)))
+    throw forbidden(`This needs one of the roles: ${roles.join(', ')}`);
+  return actor;
+}

@@ -3,6 +3,7 @@ import type { CryptoKey } from 'jose';
 import type { Redis } from 'ioredis';
 import { verifyAccessToken } from '@kvartirnsk/lib/access-tokens';
 import {
+  accountBlocked,
   type Actor,
   forbidden,
   identityHeaders,
@@ -19,14 +20,6 @@ const unauthenticated = (detail: string, error?: 'invalid_token') =>
     // RFC 6750 §3: tell the client which scheme, and whether the token it sent was the problem.
     { 'www-authenticate': error ? `Bearer error="${error}"` : 'Bearer' },
   );
-
-const accountBlocked = () =>
-  new ProblemError({
-    type: problemType('account-blocked'),
-    title: 'Account blocked',
-    status: 403,
-    detail: 'This account is blocked; contact support',
-  });
 
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header ?? '');

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import { LedgerAccount, type PaymentsDb } from '@kvartirnsk/activities/payments/schema';
 import { createServiceApp, type RequestWithRawBody } from '@kvartirnsk/lib/http';
-import { forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
+import { requireAnyRole } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
 import { badRequest, conflict, ProblemError, problemType } from '@kvartirnsk/lib/problem';
@@ -134,12 +134,6 @@ interface ChargeLike {
 }
 
 export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger }: PaymentsAppDeps) {
-  const requireFinance = (req: Parameters<typeof requireActor>[0]) => {
-    const actor = requireActor(req);
-    if (!hasRole(actor, 'finance') && !hasRole(actor, 'admin')) throw forbidden('Finance only');
-    return actor;
-  };
-
   return createServiceApp({
     logger,
     bodyLimit: '1mb',
@@ -209,7 +203,7 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
       });
 
       api.mount(app, paymentsRoutes.balances, async (req, res) => {
-        requireFinance(req);
+        requireAnyRole(req, 'finance', 'admin');
         const rows = await db
           .selectFrom('ledger_entries')
           .select(['account', 'currency', (eb) => eb.fn.sum<string>('amount').as('balance')])
@@ -220,7 +214,7 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
       });
 
       api.mount(app, paymentsRoutes.refund, async (req, res) => {
-        const actor = requireFinance(req);
+        const actor = requireAnyRole(req, 'finance', 'admin');
         const { id } = paymentsRoutes.refund.params(req);
         const body = paymentsRoutes.refund.body(req);
         const movements = await db
@@ -272,7 +266,7 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
       });
 
       api.mount(app, paymentsRoutes.trail, async (req, res) => {
-        requireFinance(req);
+        requireAnyRole(req, 'finance', 'admin');
         const { id } = paymentsRoutes.trail.params(req);
         const transactions = await db
           .selectFrom('ledger_transactions')

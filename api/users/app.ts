@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Request } from 'express';
 import type { CryptoKey } from 'jose';
 import { z } from 'zod';
 import { signAccessToken } from '@kvartirnsk/lib/access-tokens';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import { createServiceApp } from '@kvartirnsk/lib/http';
-import { forbidden, hasRole, requireActor, roleSchema, type Role } from '@kvartirnsk/lib/identity';
+import {
+  accountBlocked,
+  requireActor,
+  requireAnyRole,
+  roleSchema,
+  type Role,
+} from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
 import { pgErrorCode, PG_UNIQUE_VIOLATION, sql } from '@kvartirnsk/lib/postgres';
@@ -315,14 +320,6 @@ const invalidRefreshToken = (detail: string) =>
     detail,
   });
 
-const accountBlocked = () =>
-  new ProblemError({
-    type: problemType('account-blocked'),
-    title: 'Account blocked',
-    status: 403,
-    detail: 'This account is blocked; contact support',
-  });
-
 const invalidOneTimeToken = (field: string) =>
   new ProblemError({
     type: problemType('validation'),
@@ -425,12 +422,6 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
     await sessions.revokeAll(user.id);
     await sessions.forceTokenVersion(user.id, user.token_version);
     await guard.recordSuccess(user.email);
-  }
-
-  function requireAdmin(req: Request) {
-    const actor = requireActor(req);
-    if (!hasRole(actor, 'admin')) throw forbidden('Only administrators may do this');
-    return actor;
   }
 
   return createServiceApp({
@@ -658,7 +649,7 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
       });
 
       api.mount(app, usersRoutes.list, async (req, res) => {
-        requireAdmin(req);
+        requireAnyRole(req, 'admin');
         const query = usersRoutes.list.query(req);
         let select = db.selectFrom('users').select(USER_COLUMNS);
         if (query.email) select = select.where('email', 'like', `%${escapeLike(query.email)}%`);
@@ -694,7 +685,7 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
       });
 
       api.mount(app, usersRoutes.block, async (req, res) => {
-        const admin = requireAdmin(req);
+        const admin = requireAnyRole(req, 'admin');
         const { id } = usersRoutes.block.params(req);
         if (id === admin.userId)
           throw conflict('cannot-block-self', 'Administrators cannot block themselves');
@@ -717,7 +708,7 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
       });
 
       api.mount(app, usersRoutes.unblock, async (req, res) => {
-        const admin = requireAdmin(req);
+        const admin = requireAnyRole(req, 'admin');
         const { id } = usersRoutes.unblock.params(req);
         const user = await db
           .updateTable('users')
