@@ -42,7 +42,8 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
-it('relays committed outbox events to consumers exactly once per event id', async () => {
+/** A consumer on the test queue that records every event it handles. */
+async function recordingConsumer() {
   const handled: DomainEvent[] = [];
   const consumer = await consumeEvents({
     bus,
@@ -54,6 +55,11 @@ it('relays committed outbox events to consumers exactly once per event id', asyn
       handled.push(event);
     },
   });
+  return { handled, consumer };
+}
+
+it('relays committed outbox events to consumers exactly once per event id', async () => {
+  const { handled, consumer } = await recordingConsumer();
 
   const committed = domainEvent('test', routingKey, { n: 1 });
   await testDb.db.transaction().execute((trx) => enqueueEvent(trx, committed));
@@ -87,17 +93,7 @@ it('relays committed outbox events to consumers exactly once per event id', asyn
 });
 
 it('drops malformed messages instead of redelivering them forever', async () => {
-  const handled: DomainEvent[] = [];
-  const consumer = await consumeEvents({
-    bus,
-    db: testDb.db,
-    queue,
-    bindings: [routingKey],
-    logger,
-    handle: async (event) => {
-      handled.push(event);
-    },
-  });
+  const { handled, consumer } = await recordingConsumer();
   bus.channel.publish(DOMAIN_EXCHANGE, routingKey, Buffer.from('{"not":"an event"}'));
   const valid = domainEvent('test', routingKey, { n: 3 });
   publishEvent(bus.channel, valid);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type Client, type WorkflowHandle, WorkflowUpdateStage } from '@temporalio/client';
 import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
+import { transactionKindsOf } from '@kvartirnsk/activities/payments/ledger';
 import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
 import { stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
 import {
@@ -154,15 +155,7 @@ async function activitiesScheduledBy(workflowId: string): Promise<string[]> {
   );
 }
 
-async function ledgerKinds(bookingId: string): Promise<string[]> {
-  const rows = await paymentsDb.db
-    .selectFrom('ledger_transactions')
-    .select('kind')
-    .where('booking_id', '=', bookingId)
-    .orderBy('created_at')
-    .execute();
-  return rows.map((row) => row.kind);
-}
+const ledgerKinds = (bookingId: string) => transactionKindsOf(paymentsDb.db, bookingId);
 
 it('finishes a booking after its booking worker is killed between two steps', async () => {
   const firstWorker = startPool('booking');

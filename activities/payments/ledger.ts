@@ -49,6 +49,20 @@ export async function post(db: PaymentsDb, posting: LedgerPosting): Promise<void
   });
 }
 
+/** The kinds of a booking's ledger transactions in the order they were posted: its money trail at a glance. */
+export async function transactionKindsOf(
+  db: PaymentsDb,
+  bookingId: string,
+): Promise<LedgerTransactionKind[]> {
+  const rows = await db
+    .selectFrom('ledger_transactions')
+    .select('kind')
+    .where('booking_id', '=', bookingId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((row) => row.kind);
+}
+
 /** Moves `amount` from one account to another: one debit, one credit. */
 export function transfer(
   debit: LedgerAccount,

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
 import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
 import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
+import { transactionKindsOf } from '@kvartirnsk/activities/payments/ledger';
 import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
 import { createStripe, stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
 import {
@@ -160,15 +161,7 @@ function statusReaches(
   );
 }
 
-async function ledgerKinds(bookingId: string): Promise<string[]> {
-  const rows = await paymentsDb.db
-    .selectFrom('ledger_transactions')
-    .select('kind')
-    .where('booking_id', '=', bookingId)
-    .orderBy('created_at')
-    .execute();
-  return rows.map((row) => row.kind);
-}
+const ledgerKinds = (bookingId: string) => transactionKindsOf(paymentsDb.db, bookingId);
 
 describe('Instant Book', () => {
   it('answers at once with the price breakdown, then confirms: row, card hold and capture in the ledger', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import request from 'supertest';
 import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
-import { post, transfer } from '@kvartirnsk/activities/payments/ledger';
+import { post, transactionKindsOf, transfer } from '@kvartirnsk/activities/payments/ledger';
 import {
   LedgerAccount,
   paymentsMigrations,
@@ -94,12 +94,7 @@ it('refunds part of a payment once, however often the same request is sent', asy
     .effective(/^\/v1\/refunds$/)
     .filter((call) => call.idempotencyKey?.includes(bookingId));
   expect(refunds).toHaveLength(1);
-  const kinds = await testDb.db
-    .selectFrom('ledger_transactions')
-    .select('kind')
-    .where('booking_id', '=', bookingId)
-    .execute();
-  expect(kinds.map((k) => k.kind)).toEqual(['capture', 'refund']);
+  expect(await transactionKindsOf(testDb.db, bookingId)).toEqual(['capture', 'refund']);
 });
 
 it('never refunds more than is still held for the booking', async () => {
