@@ -5,13 +5,14 @@ import { domainEvent, enqueueEvent } from '@kvartirnsk/lib/events';
 import { money } from '@kvartirnsk/lib/money';
 import { PG_EXCLUSION_VIOLATION, pgErrorCode, sql } from '@kvartirnsk/lib/postgres';
 import {
+  type BookingEnding,
   BookingFailureType,
   type BookingQuote,
   type BookingRequest,
 } from '@kvartirnsk/workflows/bookings/contract';
 import { type FeeRates, priceStay } from './pricing';
 import { stayViolations } from './stay-rules';
-import { ACTIVE_BOOKING_STATUSES, type BookingEnding, type BookingsDb } from './schema';
+import { ACTIVE_BOOKING_STATUSES, type BookingsDb } from './schema';
 
 export const BOOKINGS_EVENT_SOURCE = 'bookings';
 

@@ -65,9 +65,6 @@ export const ACTIVE_BOOKING_STATUSES = [
   'confirmed',
 ] as const satisfies readonly BookingStatus[];
 
-/** How a booking row ends before the stay; each frees the dates. */
-export type BookingEnding = Extract<BookingStatus, 'declined' | 'expired' | 'cancelled' | 'failed'>;
-
 export const bookingsMigrations: Record<string, Migration> = {
   '0001_outbox': outboxMigration,
   '0002_processed_events': processedEventsMigration,

@@ -46,6 +46,7 @@ import {
   isTerminal,
   openBookingUpdate,
   providerEventSignal,
+  type BookingEnding,
   type BookingQuote,
   type BookingRequest,
   type BookingState,
@@ -66,12 +67,10 @@ const bookings = proxyActivities<ReturnType<typeof createBookingActivities>>(dat
 /** How long a guest's card hold may wait for capture; card networks drop holds after about a week. */
 const CAPTURE_WINDOW = '7 days';
 
-type Ending = Extract<BookingStatus, 'declined' | 'expired' | 'cancelled' | 'failed'>;
-
 /** Ends the flow before a stay: compensations run, and the booking settles in `status` with a reason. */
 class BookingEnded extends Error {
   constructor(
-    readonly status: Ending,
+    readonly status: BookingEnding,
     readonly type: string,
     message: string,
   ) {
@@ -185,7 +184,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   };
 
   advance('requested');
-  const compensations: Array<(ending: Ending) => Promise<void>> = [];
+  const compensations: Array<(ending: BookingEnding) => Promise<void>> = [];
   try {
     const quote = await bookings.quoteStay(request);
     state.quote = quote;

@@ -78,6 +78,9 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 /** Statuses a booking never leaves. */
 export const TERMINAL_BOOKING_STATUSES = ['completed', 'declined', 'expired', 'cancelled', 'failed'] as const;
 
+/** How a booking ends before or instead of its stay; each frees the dates. */
+export type BookingEnding = Extract<BookingStatus, 'declined' | 'expired' | 'cancelled' | 'failed'>;
+
 export function isTerminal(status: BookingStatus): boolean {
   return (TERMINAL_BOOKING_STATUSES as readonly BookingStatus[]).includes(status);
 }
