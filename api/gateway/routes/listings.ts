@@ -1,0 +1,3 @@
+import type { RouteRule } from '../route-rule';
+
+export const listingsRoutes: readonly RouteRule[] = [];
