@@ -13,6 +13,8 @@ export const LISTING_EVENTS = {
   updated: 'listing.updated',
   /** A listing left search (rejected after an edit, archived by its host, hidden by an admin): { listingId, reason }. */
   unpublished: 'listing.unpublished',
+  /** The reviews service recomputed a listing's rating: data is a ListingRating. */
+  ratingUpdated: 'listing.rating_updated',
 } as const;
 
 export const LISTING_TYPES = ['flat', 'room', 'house'] as const;
@@ -58,6 +60,8 @@ export const listingPhotoSchema = z.object({
 export const publishedListingSchema = z.object({
   listingId: z.string().min(1),
   hostId: z.string().min(1),
+  /** Grows with every published change, so consumers can drop an event older than what they hold. */
+  revision: z.number().int().nonnegative(),
   type: z.enum(LISTING_TYPES),
   /** Russian is the default language; English is optional. */
   title: z.string().min(1),
@@ -97,3 +101,13 @@ export const listingUnpublishedSchema = z.object({
   listingId: z.string().min(1),
   reason: z.string().default(''),
 });
+
+/** Version 1 of listing.rating_updated: the average of published guest reviews (1–5) and how many there are. */
+export const listingRatingSchema = z.object({
+  listingId: z.string().min(1),
+  hostId: z.string().min(1),
+  average: z.number().min(1).max(5),
+  count: z.number().int().positive(),
+});
+
+export type ListingRating = z.infer<typeof listingRatingSchema>;
