@@ -192,26 +192,29 @@ export class OutboxRelay {
   }
 }
 
-export interface ConsumerOptions<Database extends ProcessedEventsTables> {
+export interface SubscriptionOptions {
   bus: EventBus;
-  db: Kysely<Database>;
-  /** Durable queue name, also the consumer's identity in processed_events. */
+  /** Durable queue name; for consumeEvents also the consumer's identity in processed_events. */
   queue: string;
   /** Routing-key patterns, e.g. `listing.*`. */
   bindings: string[];
   logger: Logger;
   prefetch?: number;
-  /** Runs in the same transaction as the dedupe record, so a redelivered event is applied once. */
-  handle: (event: DomainEvent, trx: Kysely<Database>) => Promise<void>;
+}
+
+export interface Subscription {
+  cancel(): Promise<void>;
 }
 
 /**
- * Consumes domain events idempotently: an event id already in processed_events is acknowledged and skipped.
- * A malformed message is rejected without requeue (it would never succeed); a failing handler requeues.
+ * Consumes domain events with a handler that is idempotent by construction (upserts keyed by ids, versioned
+ * writes): RabbitMQ delivers at least once, so a redelivered event must leave the same state. A malformed
+ * message is rejected without requeue (it would never succeed); a failing handler requeues; a message is
+ * acknowledged only after its handler finished.
  */
-export async function consumeEvents<Database extends ProcessedEventsTables>(
-  options: ConsumerOptions<Database>,
-): Promise<{ cancel(): Promise<void> }> {
+export async function consumeIdempotentEvents(
+  options: SubscriptionOptions & { handle: (event: DomainEvent) => Promise<void> },
+): Promise<Subscription> {
   const { bus, queue, bindings, logger, prefetch = 20, handle } = options;
   const channel = await bus.connection.createChannel();
   await channel.assertExchange(DOMAIN_EXCHANGE, 'topic', { durable: true });
@@ -229,17 +232,7 @@ export async function consumeEvents<Database extends ProcessedEventsTables>(
       return;
     }
     try {
-      // Kysely cannot see that Database extends the dedupe table through the generic; the cast is only for that.
-      const db = options.db as unknown as Kysely<ProcessedEventsTables>;
-      await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('processed_events')
-          .values({ consumer: queue, event_id: event.id })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows === 0n) return;
-        await handle(event, trx as unknown as Kysely<Database>);
-      });
+      await handle(event);
       channel.ack(message);
     } catch (err) {
       logger.warn({ err, queue, eventId: event.id, type: event.type }, 'event handler failed; requeueing');
@@ -256,4 +249,35 @@ export async function consumeEvents<Database extends ProcessedEventsTables>(
       await channel.close();
     },
   };
+}
+
+export interface ConsumerOptions<Database extends ProcessedEventsTables> extends SubscriptionOptions {
+  db: Kysely<Database>;
+  /** Runs in the same transaction as the dedupe record, so a redelivered event is applied once. */
+  handle: (event: DomainEvent, trx: Kysely<Database>) => Promise<void>;
+}
+
+/**
+ * Consumes domain events exactly once per event id for a Postgres service: the handler runs in the
+ * transaction that records the id in processed_events, and an id seen before is acknowledged and skipped.
+ */
+export async function consumeEvents<Database extends ProcessedEventsTables>(
+  options: ConsumerOptions<Database>,
+): Promise<Subscription> {
+  const { queue, handle } = options;
+  // Kysely cannot see that Database extends the dedupe table through the generic; the cast is only for that.
+  const db = options.db as unknown as Kysely<ProcessedEventsTables>;
+  return consumeIdempotentEvents({
+    ...options,
+    handle: (event) =>
+      db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('processed_events')
+          .values({ consumer: queue, event_id: event.id })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (inserted.numInsertedOrUpdatedRows === 0n) return;
+        await handle(event, trx as unknown as Kysely<Database>);
+      }),
+  });
 }
