@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage } from 'amqplib';
-import { Schema, type Connection } from 'mongoose';
+import { type Model, Schema, type Connection } from 'mongoose';
 import { connectEventBus, DOMAIN_EXCHANGE, domainEvent, type DomainEvent, type EventBus } from './events';
 import { createLogger } from './logger';
 import { connectMongo } from './mongo';
@@ -48,10 +48,8 @@ afterAll(async () => {
 });
 
 function thingModel() {
-  return connection.model<Thing>(
-    `Thing${randomUUID().slice(0, 8)}`,
-    new Schema({ name: String, pendingEvents: pendingEventsDefinition }),
-  );
+  const schema = new Schema({ name: String, pendingEvents: pendingEventsDefinition });
+  return connection.model(`Thing${randomUUID().slice(0, 8)}`, schema) as unknown as Model<Thing>;
 }
 
 it('publishes the events written with a change once, and removes them from the document', async () => {

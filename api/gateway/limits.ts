@@ -1,8 +1,10 @@
 import type { ClientRequest } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { ProblemError, problemType, sendProblem } from '@kvartirnsk/lib/problem';
+import { spendBudget } from '@kvartirnsk/lib/rate-limits';
+
+export { requestBudget } from '@kvartirnsk/lib/rate-limits';
 import type { Actor } from '@kvartirnsk/lib/identity';
 
 const tooLarge = (limit: number) => ({
@@ -36,42 +38,9 @@ export function limitStreamedBody(req: Request, res: Response, proxyReq: ClientR
   });
 }
 
-/**
- * A fixed-window request budget per key in Redis, so every gateway instance draws on the same budget. If
- * Redis is unreachable the per-instance memory limiter takes over: degraded, but still limited and up.
- */
-export function requestBudget(redis: Redis, name: string, perMinute: number): RateLimiterRedis {
-  return new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: `gateway-budget:${name}`,
-    points: perMinute,
-    duration: 60,
-    insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: 60 }),
-  });
-}
-
-async function spend(limiter: RateLimiterRedis, key: string, what: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (err) {
-    if (!(err instanceof RateLimiterRes)) throw err;
-    const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-    throw new ProblemError(
-      {
-        type: problemType('rate-limited'),
-        title: 'Too many requests',
-        status: 429,
-        detail: `Too many requests from this ${what}; try again in ${retryAfter} s`,
-        retryAfterSeconds: retryAfter,
-      },
-      { 'retry-after': String(retryAfter) },
-    );
-  }
-}
-
 export function limitPerAddress(limiter: RateLimiterRedis): RequestHandler {
   return async (req, _res, next) => {
-    await spend(limiter, req.ip ?? 'unknown', 'address');
+    await spendBudget(limiter, req.ip ?? 'unknown', 'address');
     next();
   };
 }
@@ -80,7 +49,7 @@ export function limitPerAddress(limiter: RateLimiterRedis): RequestHandler {
 export function limitPerUser(limiter: RateLimiterRedis): RequestHandler {
   return async (_req, res, next) => {
     const actor = res.locals.actor as Actor | undefined;
-    if (actor) await spend(limiter, actor.userId, 'user');
+    if (actor) await spendBudget(limiter, actor.userId, 'user');
     next();
   };
 }
