@@ -1,0 +1,2 @@
+// The workflows the moderation worker pool runs.
+export { listingModerationWorkflow } from './listing-moderation-workflow';
