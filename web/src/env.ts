@@ -20,4 +20,13 @@ export const variables = defineEnvVars({
     description: 'Temporal Web UI, linked from the status panel',
     schema: urlOr('http://localhost:8233'),
   },
+  TEMPORAL_NAMESPACE: {
+    description: 'Temporal namespace the booking workflows run in, for links into the Temporal UI',
+    schema: (value: string | undefined) => value || 'default',
+  },
+  PUBLIC_TILE_URL: {
+    public: true,
+    description: 'Map tile URL template for Leaflet ({s}, {z}, {x}, {y}); OpenStreetMap by default',
+    schema: (value: string | undefined) => value || 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+  },
 });

@@ -1,0 +1,34 @@
+// The payments service's finance answers (api/payments/app.ts).
+
+export interface Balance {
+  account: string;
+  currency: string;
+  balance: number;
+}
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface Trail {
+  bookingId: string;
+  transactions: {
+    kind: string;
+    at: string;
+    paymentIntentId: string | null;
+    idempotencyKey: string;
+    entries: { account: string; amount: Money }[];
+    provider: { objectId: string; amount: Money } | null;
+  }[];
+  providerEvents: { id: string; type: string; delivered: boolean; receivedAt: string }[];
+  workflows: {
+    workflowId: string;
+    runId: string;
+    workflowType: string;
+    status: string;
+    startedAt: string;
+    closedAt?: string;
+    steps: { activityType: string; activityId: string; idempotencyKey: string; movement: string; completedAt: string }[];
+  }[];
+}

@@ -1,0 +1,29 @@
+import { parseRoubles } from '#lib/format.ts';
+import { SEARCH_PARAMS, type SearchResult } from '#lib/search/types.ts';
+import { api, type CallContext } from './gateway.ts';
+
+/**
+ * The gateway's search query from the page's own: prices typed in roubles become kopecks, the city name is
+ * kept for the form (the map box does the finding), and map pins are asked for when there is a box.
+ */
+export function searchQueryFrom(pageParams: URLSearchParams): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const name of SEARCH_PARAMS) {
+    const value = pageParams.get(name)?.trim();
+    if (!value) continue;
+    if (name === 'minPrice' || name === 'maxPrice') {
+      const kopecks = parseRoubles(value);
+      if (kopecks !== undefined) query.set(name, String(kopecks));
+    } else if (name === 'instantBook') {
+      if (value === 'true') query.set(name, 'true');
+    } else if (name === 'type') {
+      if (value !== 'any') query.set(name, value);
+    } else query.set(name, value);
+  }
+  if (query.has('north')) query.set('map', 'true');
+  return query;
+}
+
+export function searchListings(ctx: CallContext, pageParams: URLSearchParams): Promise<SearchResult> {
+  return api<SearchResult>(ctx, `/api/search/listings?${searchQueryFrom(pageParams)}`, { anonymous: true });
+}

@@ -1,0 +1,22 @@
+import { error } from '@sveltejs/kit';
+import { describeProblem } from '#lib/problem.ts';
+import { apiRaw, ApiError } from '#lib/server/gateway.ts';
+import { requireRole } from '#lib/server/guard.ts';
+import type { RequestHandler } from './$types';
+
+// The booking's money trail as CSV, passed through from the payments service with the caller's session.
+export const GET: RequestHandler = async (event) => {
+  requireRole(event, 'finance', 'admin');
+  try {
+    const res = await apiRaw(event, `/api/payments/bookings/${encodeURIComponent(event.params.id)}/trail/export.csv`);
+    return new Response(res.body, {
+      headers: {
+        'content-type': res.headers.get('content-type') ?? 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="booking-${event.params.id}-trail.csv"`,
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    error(err.status, { message: describeProblem(err.problem, event.locals.locale).message, localised: true });
+  }
+};
