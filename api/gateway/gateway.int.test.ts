@@ -8,7 +8,7 @@ import { signAccessToken } from '@kvartirnsk/lib/access-tokens';
 import { ROLES, type Role } from '@kvartirnsk/lib/identity';
 import { BLOCKED, sessionKeys } from '@kvartirnsk/lib/sessions';
 import { createTestRedis, type TestRedis } from '@kvartirnsk/lib/testing-redis';
-import { type Access, ROUTES, type RouteRule } from './routes';
+import { type Access, ROUTES, type RouteRule, SERVICE_PORTS } from './routes';
 import { GENEROUS_LIMITS, signedInUser, startEchoUpstream, testGateway } from './test-support';
 
 // Real upstream HTTP servers on loopback stand in for the services, and a real Redis (its own key prefix)
@@ -21,7 +21,7 @@ beforeAll(async () => {
   upstream = await startEchoUpstream();
   testRedis = createTestRedis('gateway');
   gateway = await testGateway({
-    services: { users: upstream.url, bookings: upstream.url, payments: upstream.url },
+    services: Object.fromEntries(Object.keys(SERVICE_PORTS).map((service) => [service, upstream.url])),
     redis: testRedis.redis,
   });
 });

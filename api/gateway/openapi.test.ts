@@ -15,6 +15,15 @@ import { createBookingsApp } from '@kvartirnsk/api-bookings/app';
 import { createPaymentsApp } from '@kvartirnsk/api-payments/app';
 import { createUsersApp } from '@kvartirnsk/api-users/app';
 import type { UsersDatabase } from '@kvartirnsk/api-users/schema';
+import mongoose from 'mongoose';
+import { listingModel } from '@kvartirnsk/activities/listings/listing';
+import { requestBudget } from '@kvartirnsk/lib/rate-limits';
+import { createGeoApp } from '@kvartirnsk/api-geo/app';
+import { Gazetteer } from '@kvartirnsk/api-geo/gazetteer';
+import { createListingsApp } from '@kvartirnsk/api-listings/app';
+import { LocalPhotoStorage } from '@kvartirnsk/api-listings/photos';
+import { createMessagingApp } from '@kvartirnsk/api-messaging/app';
+import { messagingModels } from '@kvartirnsk/api-messaging/models';
 import { mergeDocuments } from './openapi';
 import { ROUTES } from './routes';
 
@@ -24,7 +33,7 @@ const logger = createLogger('openapi-test', 'silent');
 const UNREACHABLE_PG = 'postgres://nobody@127.0.0.1:1/none';
 const servers: Server[] = [];
 const lazyRedis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
-let services: { users: string; bookings: string; payments: string };
+let services: Record<string, string>;
 
 async function listen(app: Express): Promise<string> {
   const server = await new Promise<Server>((resolve) => {
@@ -64,10 +73,33 @@ beforeAll(async () => {
     webhookSecret: 'whsec_unused',
     logger,
   });
+  const unconnectedMongo = mongoose.createConnection();
+  const listings = createListingsApp({
+    Listing: listingModel(unconnectedMongo),
+    temporal: {} as Client,
+    photos: new LocalPhotoStorage('/nonexistent'),
+    logger,
+    settings: {
+      policy: { autoPublish: 'trusted_hosts', escalateAfter: '1 day' },
+      nightlyPriceRange: { min: 50_000, max: 50_000_000 },
+      photoBaseUrl: '/api/listings/photos',
+      maxPhotoBytes: 1_000_000,
+    },
+  });
+  const geo = createGeoApp({ gazetteer: Gazetteer.load(), logger });
+  const messaging = createMessagingApp({
+    models: messagingModels(mongoose.createConnection()),
+    live: { toUser: () => undefined },
+    sendBudget: requestBudget(lazyRedis, 'unused', 1),
+    logger,
+  });
   services = {
     users: await listen(users),
     bookings: await listen(bookings),
     payments: await listen(payments),
+    listings: await listen(listings),
+    geo: await listen(geo),
+    messaging: await listen(messaging),
   };
 });
 

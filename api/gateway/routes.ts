@@ -3,6 +3,7 @@ import type { RouteRule } from './route-rule';
 import { bookingsRoutes } from './routes/bookings';
 import { geoRoutes } from './routes/geo';
 import { listingsRoutes } from './routes/listings';
+import { messagingRoutes } from './routes/messaging';
 import { paymentsRoutes } from './routes/payments';
 import { reviewsRoutes } from './routes/reviews';
 import { searchRoutes } from './routes/search';
@@ -23,6 +24,7 @@ export const SERVICE_PORTS = {
   search: 4005,
   geo: 4006,
   reviews: 4007,
+  messaging: 4008,
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_PORTS;
@@ -51,6 +53,7 @@ export const ROUTES: readonly RouteRule[] = [
   ...searchRoutes,
   ...geoRoutes,
   ...reviewsRoutes,
+  ...messagingRoutes,
 ];
 
 export function serviceOf(route: RouteRule): string {

@@ -81,7 +81,7 @@ export function messagingModels(connection: Connection): MessagingModels {
   return {
     Conversation: connection.model('Conversation', conversation),
     Message: connection.model('Message', message),
-    Listing: connection.model('Listing', listing),
+    Listing: connection.model('ListingReplica', listing),
   };
 }
 
