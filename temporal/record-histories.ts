@@ -10,9 +10,14 @@ import {
 import { paymentWorkflowId } from '@kvartirnsk/workflows/payments/contract';
 import {
   payoutScenarios,
+  reconciliationScenarios,
+  refundScenarios,
   runPayoutScenario,
+  runReconciliationScenario,
   runRefundScenario,
   type PayoutScenario,
+  type ReconciliationScenario,
+  type RefundScenario,
 } from '@kvartirnsk/workflows/payments/payment-scenarios';
 import { bundleWorkflows, createTimeSkippingEnvironment } from './testing';
 
@@ -54,9 +59,15 @@ async function main() {
       const { handle } = await runPayoutScenario(env, payments, scenario);
       await save(env, handle.workflowId, 'payments', scenario);
     }
-    if (wanted('refund')) {
-      const { handle } = await runRefundScenario(env, payments);
-      await save(env, handle.workflowId, 'payments', 'refund');
+    for (const scenario of (Object.keys(refundScenarios) as RefundScenario[]).filter(wanted)) {
+      const { handle } = await runRefundScenario(env, payments, scenario);
+      await save(env, handle.workflowId, 'payments', scenario);
+    }
+    for (const scenario of (Object.keys(reconciliationScenarios) as ReconciliationScenario[]).filter(
+      wanted,
+    )) {
+      const { handle } = await runReconciliationScenario(env, payments, scenario);
+      await save(env, handle.workflowId, 'payments', scenario);
     }
   } finally {
     await env.teardown();

@@ -2,6 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { loadConfig } from '@kvartirnsk/lib/config';
 import { money } from '@kvartirnsk/lib/money';
 import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
+import { PaymentFailureType } from '@kvartirnsk/workflows/payments/contract';
 import { createPaymentActivities } from './activities';
 import { paymentsMigrations, type PaymentsDatabase } from './schema';
 import { createStripe, stripeConfigShape } from './stripe';
@@ -132,5 +133,91 @@ it('follows a stay’s money to the end: capture, partial refund, earnings, payo
     host_payable: 0,
     provider_receivable: 100_000,
     platform_revenue: -100_000,
+  });
+});
+
+it('lets concurrent refunds of one booking together give back no more than was captured', async () => {
+  const booking = 'e';
+  const held = { bookingId: booking, paymentIntentId: 'pi_e', amount: money(700_000) };
+  await inWorkflow('payment:e', '1', activities.authorizePayment, {
+    bookingId: booking,
+    amount: money(700_000),
+  });
+  await inWorkflow('payment:e', '2', activities.capturePayment, held);
+  sentKeys.length = 0;
+
+  const attempts = await Promise.allSettled(
+    ['a', 'b', 'c'].map((request) =>
+      inWorkflow(`refund:e:${request}`, '1', activities.refundPayment, {
+        ...held,
+        amount: money(300_000),
+        reason: 'three agents, one complaint',
+      }),
+    ),
+  );
+
+  const refused = attempts.filter((attempt) => attempt.status === 'rejected');
+  expect(refused).toHaveLength(1);
+  expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
+    type: PaymentFailureType.REFUND_EXCEEDS_CAPTURED,
+    nonRetryable: true,
+  });
+  expect(sentKeys.filter((call) => call.path === '/v1/refunds')).toHaveLength(2);
+  expect(await balances(booking)).toEqual(
+    expect.objectContaining({ provider_receivable: 100_000, guest_prepayments: -100_000 }),
+  );
+});
+
+it('claws a paid host’s share of a later refund back, through a host receivable, and every account settles', async () => {
+  const booking = 'f';
+  const held = { bookingId: booking, paymentIntentId: 'pi_f', amount: money(700_000) };
+  await inWorkflow('payment:f', '1', activities.authorizePayment, {
+    bookingId: booking,
+    amount: money(700_000),
+  });
+  await inWorkflow('payment:f', '2', activities.capturePayment, held);
+  await inWorkflow('payout:f', '1', activities.recognizeEarnings, {
+    bookingId: booking,
+    earned: money(700_000),
+    hostShare: money(500_000),
+  });
+  const transferId = await inWorkflow('payout:f', '2', activities.transferToHost, {
+    bookingId: booking,
+    hostAccount: 'acct_host_f',
+    amount: money(500_000),
+  });
+  sentKeys.length = 0;
+
+  await inWorkflow('refund:f:cancel', '1', activities.refundPayment, {
+    ...held,
+    amount: money(300_000),
+    reason: 'host cancelled after check-in',
+  });
+  await inWorkflow('refund:f:cancel', '2', activities.reverseEarnings, {
+    bookingId: booking,
+    refunded: money(300_000),
+    hostShare: money(250_000),
+  });
+  expect((await balances(booking)).host_receivable).toBe(250_000);
+  const reversalId = await inWorkflow('refund:f:cancel', '3', activities.reverseTransfer, {
+    bookingId: booking,
+    transferId,
+    amount: money(250_000),
+  });
+
+  expect(reversalId).toMatch(/^trr_/);
+  expect(sentKeys.map((call) => [call.path, call.key])).toEqual([
+    ['/v1/refunds', 'refund:f:cancel:1'],
+    [`/v1/transfers/${transferId}/reversals`, 'refund:f:cancel:3'],
+  ]);
+  // The provider keeps the platform's reduced fee: 2 000 ₽ earned, 500 ₽ of it given back.
+  expect(await balances(booking)).toEqual({
+    card_holds: 0,
+    card_holds_outstanding: 0,
+    guest_prepayments: 0,
+    host_payable: 0,
+    host_receivable: 0,
+    provider_receivable: 150_000,
+    platform_revenue: -150_000,
   });
 });

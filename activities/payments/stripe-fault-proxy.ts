@@ -11,10 +11,19 @@ import type { AddressInfo } from 'node:net';
  * Test support: an HTTP proxy in front of stripe-mock that adds what stripe-mock lacks and what the real
  * Stripe does — declines for Stripe's decline test cards, and idempotency (a repeated Idempotency-Key gets
  * the first response back, marked Idempotent-Replayed) — and injects the provider faults we must survive:
- * 5xx answers, 429s, and requests that hang. It records every call, so tests can count the money movements
- * that really happened per payment.
+ * 5xx answers, 429s with Retry-After, requests that hang, and connections reset mid-request. It records every
+ * call, so tests can count the money movements that really happened per payment.
  */
-export type Fault = { kind: 'status'; status: 429 | 500 | 502 | 503 } | { kind: 'hang' };
+export type Fault =
+  | { kind: 'status'; status: 500 | 502 | 503 }
+  /** Too many requests: the answer says after how many seconds to come back. */
+  | { kind: 'status'; status: 429; retryAfterSeconds?: number }
+  | { kind: 'hang' }
+  /**
+   * The socket is destroyed mid-request. `applied`: only after the provider carried the request out, so the
+   * money moved and the caller never heard — the case only an idempotency key makes safe to retry.
+   */
+  | { kind: 'reset'; applied: boolean };
 
 export interface ProviderCall {
   method: string;
@@ -24,6 +33,10 @@ export interface ProviderCall {
   /** True when the provider answered from its idempotency cache and moved no money. */
   replayed: boolean;
   faulted: boolean;
+  /** The provider carried it out but the connection was reset before the answer reached the caller. */
+  answerLost: boolean;
+  /** When the proxy received it (ms since the epoch). */
+  at: number;
 }
 
 export interface StripeFaultProxy {
@@ -32,7 +45,7 @@ export interface StripeFaultProxy {
   /** Faults apply to calls whose path matches, until cleared; `times` limits how many calls get one. */
   inject(fault: Fault, match?: { path?: RegExp; times?: number }): void;
   clearFaults(): void;
-  /** Calls that took effect at the provider (neither faulted nor replayed), per path pattern. */
+  /** Calls that took effect at the provider (neither faulted nor replayed; lost answers count), per path pattern. */
   effective(path: RegExp): ProviderCall[];
   close(): Promise<void>;
 }
@@ -66,31 +79,62 @@ export async function startStripeFaultProxy(target: string): Promise<StripeFault
       const body = await readBody(req);
       const path = (req.url ?? '/').split('?')[0]!;
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
-      const record = (status: number, replayed = false, faulted = false) =>
-        calls.push({ method: req.method ?? 'GET', path, idempotencyKey, status, replayed, faulted });
+      const at = Date.now();
+      const record = (status: number, replayed = false, faulted = false, answerLost = false) =>
+        calls.push({
+          method: req.method ?? 'GET',
+          path,
+          idempotencyKey,
+          status,
+          replayed,
+          faulted,
+          answerLost,
+          at,
+        });
 
       const active = faults.find((f) => f.remaining > 0 && (!f.path || f.path.test(path)));
-      if (active) {
-        active.remaining -= 1;
+      if (active) active.remaining -= 1;
+      // Answered as usual (from the idempotency cache, or by stripe-mock), but the answer never leaves.
+      let resetAfterProvider = false;
+      if (active?.fault.kind === 'reset') {
+        if (!active.fault.applied) {
+          record(0, false, true);
+          req.socket.destroy();
+          return;
+        }
+        resetAfterProvider = true;
+      } else if (active) {
         if (active.fault.kind === 'hang') {
           record(0, false, true);
           hanging.add(res);
           res.on('close', () => hanging.delete(res));
           return;
         }
-        record(active.fault.status, false, true);
-        sendJson(res, active.fault.status, {
-          error: {
-            type: active.fault.status === 429 ? 'rate_limit_error' : 'api_error',
-            message: 'injected fault',
+        const { fault } = active;
+        record(fault.status, false, true);
+        sendJson(
+          res,
+          fault.status,
+          {
+            error: {
+              type: fault.status === 429 ? 'rate_limit_error' : 'api_error',
+              message: 'injected fault',
+            },
           },
-        });
+          fault.status === 429 && fault.retryAfterSeconds !== undefined
+            ? { 'retry-after': String(fault.retryAfterSeconds) }
+            : {},
+        );
         return;
       }
 
       const cached = idempotencyKey ? replies.get(idempotencyKey) : undefined;
       if (cached) {
-        record(cached.status, true);
+        record(cached.status, true, false, resetAfterProvider);
+        if (resetAfterProvider) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(cached.status, { 'content-type': 'application/json', 'idempotent-replayed': 'true' });
         res.end(cached.body);
         return;
@@ -125,7 +169,11 @@ export async function startStripeFaultProxy(target: string): Promise<StripeFault
           void readBody(upstreamRes).then((reply) => {
             const status = upstreamRes.statusCode ?? 502;
             if (idempotencyKey && status < 500) replies.set(idempotencyKey, { status, body: reply });
-            record(status);
+            record(status, false, false, resetAfterProvider);
+            if (resetAfterProvider) {
+              req.socket.destroy();
+              return;
+            }
             res.writeHead(status, upstreamRes.headers);
             res.end(reply);
           });

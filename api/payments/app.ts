@@ -1,17 +1,25 @@
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { LedgerAccount, type PaymentsDb } from '@kvartirnsk/activities/payments/schema';
+import type { PaymentsDb } from '@kvartirnsk/activities/payments/schema';
 import { createServiceApp, type RequestWithRawBody } from '@kvartirnsk/lib/http';
 import { requireAnyRole } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
-import { badRequest, conflict, ProblemError, problemType } from '@kvartirnsk/lib/problem';
+import { badRequest, ProblemError, problemType } from '@kvartirnsk/lib/problem';
 import { sql } from '@kvartirnsk/lib/postgres';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import { bookingWorkflowId, providerEventSignal } from '@kvartirnsk/workflows/bookings/contract';
 import { PAYMENTS_TASK_QUEUE, refundWorkflowId } from '@kvartirnsk/workflows/payments/contract';
-import { refundWorkflow } from '@kvartirnsk/workflows/payments/refund-workflow';
+import { disputeRoutes, mountDisputeRoutes } from './disputes';
+import {
+  financeRoutes,
+  mountFinanceRoutes,
+  trailWorkflowJson,
+  trailWorkflowSchema,
+  workflowsOfBooking,
+} from './finance';
+import { createRefundRunner } from './refunds';
 
 /** How old a signed webhook may be; older ones are refused as possible replays (Stripe's default). */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -29,6 +37,8 @@ export interface PaymentsAppDeps {
   stripe: Stripe;
   webhookSecret: string;
   logger: Logger;
+  /** Where refunds and reconciliations run; tests give their own queue. */
+  paymentsTaskQueue?: string;
 }
 
 const invalidSignature = (detail: string) =>
@@ -63,11 +73,15 @@ const trailReply = z.object({
       paymentIntentId: z.string().nullable(),
       idempotencyKey: z.string(),
       entries: z.array(z.object({ account: z.string(), amount: moneySchema })),
+      /** The provider's answer to the call with the same idempotency key, when there was a provider call. */
+      provider: z.object({ objectId: z.string(), amount: moneySchema }).nullable(),
     }),
   ),
   providerEvents: z.array(
     z.object({ id: z.string(), type: z.string(), delivered: z.boolean(), receivedAt: z.iso.datetime() }),
   ),
+  /** The payment, refund and payout workflows, with the money-moving steps their histories record. */
+  workflows: z.array(trailWorkflowSchema),
 });
 
 const refundBody = z
@@ -118,13 +132,25 @@ export const paymentsRoutes = {
     method: 'get',
     path: '/payments/bookings/:id/trail',
     operationId: 'bookingMoneyTrail',
-    summary: "A booking's money trail: ledger transactions and provider events (finance)",
+    summary:
+      "A booking's money trail: ledger transactions, the provider's answers and events, and the workflow steps behind them (finance)",
     security: 'bearer',
     params: bookingIdParam,
     responses: { 200: trailReply },
     problems: [403],
   }),
+  ...financeRoutes,
+  ...disputeRoutes,
 };
+
+function providerAnswer(operation?: { provider_object_id: string; amount: number; currency: string }) {
+  return operation
+    ? {
+        objectId: operation.provider_object_id,
+        amount: { amount: operation.amount, currency: operation.currency },
+      }
+    : null;
+}
 
 interface ChargeLike {
   metadata?: Record<string, string>;
@@ -133,7 +159,14 @@ interface ChargeLike {
   currency?: string;
 }
 
-export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger }: PaymentsAppDeps) {
+export function createPaymentsApp({
+  db,
+  temporal,
+  stripe,
+  webhookSecret,
+  logger,
+  paymentsTaskQueue = PAYMENTS_TASK_QUEUE,
+}: PaymentsAppDeps) {
   return createServiceApp({
     logger,
     bodyLimit: '1mb',
@@ -141,6 +174,7 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
       await sql`SELECT 1`.execute(db);
     },
     routes(app) {
+      const runRefund = createRefundRunner({ db, temporal, paymentsTaskQueue });
       const api = new ServiceApi({ info: { title: 'Kvartirnsk payments', version: '1' } });
       api.serve(app, '/payments/openapi.json');
 
@@ -217,51 +251,13 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
         const actor = requireAnyRole(req, 'finance', 'admin');
         const { id } = paymentsRoutes.refund.params(req);
         const body = paymentsRoutes.refund.body(req);
-        const movements = await db
-          .selectFrom('ledger_transactions')
-          .innerJoin('ledger_entries', 'ledger_entries.transaction_id', 'ledger_transactions.id')
-          .select([
-            'ledger_transactions.kind',
-            'ledger_transactions.payment_intent_id',
-            'ledger_entries.amount',
-          ])
-          .where('ledger_transactions.booking_id', '=', id)
-          .where('ledger_transactions.kind', 'in', ['capture', 'refund'])
-          .where('ledger_entries.account', '=', LedgerAccount.PROVIDER_RECEIVABLE)
-          .execute();
-        const capture = movements.find((m) => m.kind === 'capture');
-        if (!capture?.payment_intent_id)
-          throw conflict('nothing-captured', 'This booking has no captured payment');
-        // What the provider still holds for this booking: captured minus refunded so far.
-        const refundable = movements.reduce((total, m) => total + m.amount, 0);
-        if (body.amount.amount > refundable) {
-          throw conflict(
-            'exceeds-refundable',
-            `At most ${refundable} kopecks of this payment can still be refunded`,
-          );
-        }
-        const workflowId = refundWorkflowId(id, body.refundRequestId);
-        const result = await temporal.workflow
-          .execute(refundWorkflow, {
-            workflowId,
-            taskQueue: PAYMENTS_TASK_QUEUE,
-            args: [
-              {
-                bookingId: id,
-                paymentIntentId: capture.payment_intent_id,
-                amount: body.amount,
-                reason: body.reason,
-                requestedBy: actor.userId,
-              },
-            ],
-            // The same form submitted twice attaches to the refund already under way, or already done.
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          })
-          .catch((err: unknown) => {
-            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-            return temporal.workflow.getHandle<typeof refundWorkflow>(workflowId).result();
-          });
+        const result = await runRefund({
+          bookingId: id,
+          workflowId: refundWorkflowId(id, body.refundRequestId),
+          amount: body.amount,
+          reason: body.reason,
+          requestedBy: actor.userId,
+        });
         res.status(201).json(result);
       });
 
@@ -292,6 +288,12 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
           .where('booking_id', '=', id)
           .orderBy('received_at')
           .execute();
+        const operations = await db
+          .selectFrom('provider_operations')
+          .selectAll()
+          .where('booking_id', '=', id)
+          .execute();
+        const { workflows } = await workflowsOfBooking(temporal, id);
         res.json({
           bookingId: id,
           transactions: transactions.map((t) => ({
@@ -302,6 +304,7 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
             entries: entries
               .filter((e) => e.transaction_id === t.id)
               .map((e) => ({ account: e.account, amount: { amount: e.amount, currency: e.currency } })),
+            provider: providerAnswer(operations.find((op) => op.idempotency_key === t.idempotency_key)),
           })),
           providerEvents: providerEvents.map((event) => ({
             id: event.id,
@@ -309,8 +312,12 @@ export function createPaymentsApp({ db, temporal, stripe, webhookSecret, logger 
             delivered: event.delivered,
             receivedAt: event.received_at.toISOString(),
           })),
+          workflows: workflows.map(trailWorkflowJson),
         });
       });
+
+      mountFinanceRoutes(api, app, { db, temporal, paymentsTaskQueue });
+      mountDisputeRoutes(api, app, { db, runRefund });
     },
   });
 }

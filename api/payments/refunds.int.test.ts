@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import request from 'supertest';
 import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
@@ -19,7 +19,6 @@ import { createLogger } from '@kvartirnsk/lib/logger';
 import { money } from '@kvartirnsk/lib/money';
 import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { bundleWorkflows, connectTestClient, startTestWorkers } from '@kvartirnsk/temporal/testing';
-import { PAYMENTS_TASK_QUEUE } from '@kvartirnsk/workflows/payments/contract';
 import { createPaymentsApp } from './app';
 
 // Admin and finance refunds end to end: the payments API starts a RefundWorkflow on the real dev server, the
@@ -30,6 +29,7 @@ let provider: StripeFaultProxy;
 let workers: { stop(): Promise<void> };
 let app: ReturnType<typeof createPaymentsApp>;
 const FINANCE = identityHeaders({ userId: 'finance-1', roles: ['finance'] });
+const QUEUE = `payments-refunds-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
   testDb = await createTestDatabase<PaymentsDatabase>('payments_refunds', paymentsMigrations);
@@ -39,7 +39,7 @@ beforeAll(async () => {
   temporal = await connectTestClient();
   workers = await startTestWorkers([
     {
-      taskQueue: PAYMENTS_TASK_QUEUE,
+      taskQueue: QUEUE,
       workflowBundle: await bundleWorkflows('@kvartirnsk/workflows/payments/index'),
       activities: createPaymentActivities({ stripe, db: testDb.db }),
     },
@@ -50,6 +50,7 @@ beforeAll(async () => {
     stripe,
     webhookSecret: 'whsec_unused',
     logger: createLogger('test', 'silent'),
+    paymentsTaskQueue: QUEUE,
   });
 }, 120_000);
 
@@ -114,6 +115,26 @@ it('never refunds more than is still held for the booking', async () => {
   expect(tooMuch.status).toBe(409);
   expect(tooMuch.body.type).toMatch(/exceeds-refundable$/);
 });
+
+it('lets only one of two concurrent refunds through when together they exceed the capture', async () => {
+  const bookingId = await capturedBooking();
+  const halfAndMore = () =>
+    refund(bookingId, {
+      refundRequestId: randomUUID(),
+      amount: { amount: 500_000, currency: 'RUB' },
+      reason: 'Duplicate complaint',
+    });
+
+  const answers = await Promise.all([halfAndMore(), halfAndMore(), halfAndMore()]);
+
+  expect(answers.map((res) => res.status).sort()).toEqual([201, 409, 409]);
+  expect(answers.find((res) => res.status === 409)?.body.type).toMatch(/exceeds-refundable$/);
+  const refunds = provider
+    .effective(/^\/v1\/refunds$/)
+    .filter((call) => call.idempotencyKey?.includes(bookingId));
+  expect(refunds).toHaveLength(1);
+  expect(await transactionKindsOf(testDb.db, bookingId)).toEqual(['capture', 'refund']);
+}, 30_000);
 
 it('refuses bookings with nothing captured, callers who are not finance, and bad input', async () => {
   const body = { refundRequestId: randomUUID(), amount: { amount: 1, currency: 'RUB' }, reason: 'x' };

@@ -1,3 +1,4 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Money } from '@kvartirnsk/lib/money';
 
@@ -59,9 +60,70 @@ export function refundWorkflowId(bookingId: string, requestId: string): string {
   return `${REFUND_ID_PREFIX}${bookingId}:${requestId}`;
 }
 
+/** The refund that settles a dispute: one per dispute, so settling twice refunds once. */
+export function disputeRefundWorkflowId(bookingId: string, disputeId: string): string {
+  return refundWorkflowId(bookingId, `dispute-${disputeId}`);
+}
+
 /** One PayoutWorkflow per booking: the host is paid once per stay. */
 export function payoutWorkflowId(bookingId: string): string {
   return PAYOUT_ID_PREFIX + bookingId;
+}
+
+/** The booking a payment, refund or payout workflow belongs to, from its id; undefined for other ids. */
+export function parsePaymentsWorkflowId(workflowId: string): { bookingId: string } | undefined {
+  for (const prefix of [WORKFLOW_ID_PREFIX, PAYOUT_ID_PREFIX, REFUND_ID_PREFIX]) {
+    if (!workflowId.startsWith(prefix)) continue;
+    const [bookingId] = workflowId.slice(prefix.length).split(':');
+    return bookingId ? { bookingId } : undefined;
+  }
+  return undefined;
+}
+
+/** A half-open period [from, to) of instants (ISO 8601); a daily run covers one UTC day. */
+export interface ReconciliationPeriod {
+  from: string;
+  to: string;
+}
+
+const RECONCILIATION_ID_PREFIX = 'reconciliation:';
+
+/**
+ * One on-demand reconciliation per period: `reconciliation:2026-11-24` for a UTC day, else
+ * `reconciliation:<from>..<to>`. Scheduled runs get the schedule's id for them (see RECONCILIATION_SCHEDULE).
+ */
+export function reconciliationWorkflowId({ from, to }: ReconciliationPeriod): string {
+  const day = from.slice(0, 10);
+  const wholeDay = from === `${day}T00:00:00.000Z` && Date.parse(to) - Date.parse(from) === 86_400_000;
+  return RECONCILIATION_ID_PREFIX + (wholeDay ? day : `${from}..${to}`);
+}
+
+/**
+ * The daily reconciliation's schedule. Temporal names each run `<workflowId>-<scheduled time>`, so a run's id
+ * still comes from its business key, the day it was scheduled for.
+ */
+export const RECONCILIATION_SCHEDULE = {
+  scheduleId: 'reconciliation-daily',
+  workflowId: `${RECONCILIATION_ID_PREFIX}daily`,
+  /** After midnight UTC, once the previous day's webhooks have had time to arrive. */
+  hourUtc: 2,
+} as const;
+
+/** Set by Temporal on every workflow a schedule starts: the time the run was due. */
+export const ScheduledStartTimeKey = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
+
+export interface ReconciliationRequest {
+  /** Absent when the schedule starts it: then the UTC day before the scheduled time. */
+  period?: ReconciliationPeriod;
+}
+
+export interface ReconciliationResult {
+  reportId: string;
+  period: ReconciliationPeriod;
+  differences: number;
 }
 
 export interface RefundRequest {
@@ -71,11 +133,18 @@ export interface RefundRequest {
   reason: string;
   /** Who asked: the cancellation flow, an admin, a dispute. */
   requestedBy: string;
+  /**
+   * Given when the host was already paid for the stay: the host's share of this refund, taken back from the
+   * payout's transfer (the earnings it reverses become a host receivable until the transfer reversal lands).
+   */
+  payoutClawback?: { transferId: string; hostShare: Money };
 }
 
 export interface RefundResult {
   refundId: string;
   amount: Money;
+  /** The provider's transfer reversal, when the host's share was clawed back. */
+  transferReversalId?: string;
 }
 
 export interface PayoutRequest {
@@ -103,4 +172,8 @@ export interface PayoutResult {
 
 export const PaymentFailureType = {
   CARD_DECLINED: 'CardDeclined',
+  /** Concurrent or repeated refunds would give back more than was captured; nothing was refunded. */
+  REFUND_EXCEEDS_CAPTURED: 'RefundExceedsCaptured',
+  /** The provider asked us to slow down; retried after the delay it named. */
+  PROVIDER_RATE_LIMITED: 'ProviderRateLimited',
 } as const;

@@ -1,9 +1,17 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
+import type { createReconciliationActivities } from '@kvartirnsk/activities/payments/reconciliation';
 import { money } from '@kvartirnsk/lib/money';
-import { adjustPayoutSignal, payoutWorkflowId, refundWorkflowId } from './contract';
+import {
+  adjustPayoutSignal,
+  payoutWorkflowId,
+  reconciliationWorkflowId,
+  refundWorkflowId,
+  type ReconciliationPeriod,
+} from './contract';
 import { payoutWorkflow } from './payout-workflow';
+import { reconciliationWorkflow } from './reconciliation-workflow';
 import { refundWorkflow } from './refund-workflow';
 
 // Test support, not workflow code: payouts and refunds driven by recording stand-in activities, shared by the
@@ -11,7 +19,7 @@ import { refundWorkflow } from './refund-workflow';
 
 type Activities = Pick<
   ReturnType<typeof createPaymentActivities>,
-  'refundPayment' | 'recognizeEarnings' | 'transferToHost'
+  'refundPayment' | 'recognizeEarnings' | 'transferToHost' | 'reverseEarnings' | 'reverseTransfer'
 >;
 
 const SCENARIO_QUEUE = 'payments-scenarios';
@@ -31,6 +39,13 @@ function recordingActivities() {
       calls.push(['transferToHost', transfer.amount.amount]);
       return 'tr_test';
     },
+    async reverseEarnings(reversal) {
+      calls.push(['reverseEarnings', [reversal.refunded.amount, reversal.hostShare.amount]]);
+    },
+    async reverseTransfer(reversal) {
+      calls.push(['reverseTransfer', [reversal.transferId, reversal.amount.amount]]);
+      return 'trr_test';
+    },
   };
   return { calls, activities };
 }
@@ -46,7 +61,7 @@ export type PayoutScenario = keyof typeof payoutScenarios;
 async function withWorker<T>(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundleWithSourceMap,
-  activities: Activities,
+  activities: Activities | ReconciliationActivities,
   run: () => Promise<T>,
 ): Promise<T> {
   const worker = await Worker.create({
@@ -87,21 +102,90 @@ export async function runPayoutScenario(
   return { result, calls, handle, startedAt };
 }
 
-export async function runRefundScenario(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap) {
+export const refundScenarios = {
+  refund: undefined,
+  /** The host was paid before the cancellation: their share of the refund is clawed back. */
+  'refund-after-payout': { transferId: 'tr_test', hostShare: money(236_100) },
+} as const;
+
+export type RefundScenario = keyof typeof refundScenarios;
+
+export async function runRefundScenario(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  name: RefundScenario = 'refund',
+) {
   const { calls, activities } = recordingActivities();
+  const bookingId = `scenario-${name}`;
+  const payoutClawback = refundScenarios[name];
   const handle = await env.client.workflow.start(refundWorkflow, {
-    workflowId: refundWorkflowId('scenario-refund', 'cancellation'),
+    workflowId: refundWorkflowId(bookingId, 'cancellation'),
     taskQueue: SCENARIO_QUEUE,
     args: [
       {
-        bookingId: 'scenario-refund',
+        bookingId,
         paymentIntentId: 'pi_test',
         amount: money(277_800),
         reason: 'guest cancelled',
         requestedBy: 'guest',
+        ...(payoutClawback ? { payoutClawback } : {}),
       },
     ],
   });
   const result = await withWorker(env, bundle, activities, () => handle.result());
   return { result, calls, handle };
+}
+
+type ReconciliationActivities = ReturnType<typeof createReconciliationActivities>;
+
+/** Stand-ins for reconciliation's database and visibility reads: three pages of workflows, then two differences. */
+function recordingReconciliationActivities() {
+  const calls: Array<[string, unknown]> = [];
+  const pages = new Map<string | undefined, string | undefined>([
+    [undefined, 'page-2'],
+    ['page-2', 'page-3'],
+    ['page-3', undefined],
+  ]);
+  const activities: ReconciliationActivities = {
+    async openReconciliationReport(period) {
+      calls.push(['openReconciliationReport', period]);
+      return 'report-1';
+    },
+    async collectWorkflowSteps({ reportId, pageToken }) {
+      calls.push(['collectWorkflowSteps', [reportId, pageToken]]);
+      return { nextPageToken: pages.get(pageToken), workflows: 2, steps: 3 };
+    },
+    async compareWithLedger(reportId) {
+      calls.push(['compareWithLedger', reportId]);
+      return { differences: 2 };
+    },
+  };
+  return { calls, activities };
+}
+
+export const reconciliationScenarios = {
+  'reconciliation-on-demand': {
+    period: { from: '2026-11-24T00:00:00.000Z', to: '2026-11-25T00:00:00.000Z' },
+  },
+  /** As the schedule starts it: no period, so the day before the run. */
+  'reconciliation-scheduled': {},
+} as const satisfies Record<string, { period?: ReconciliationPeriod }>;
+
+export type ReconciliationScenario = keyof typeof reconciliationScenarios;
+
+export async function runReconciliationScenario(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  name: ReconciliationScenario,
+) {
+  const { calls, activities } = recordingReconciliationActivities();
+  const request: { period?: ReconciliationPeriod } = reconciliationScenarios[name];
+  const startedAt = await env.currentTimeMs();
+  const handle = await env.client.workflow.start(reconciliationWorkflow, {
+    workflowId: request.period ? reconciliationWorkflowId(request.period) : `reconciliation:scenario-${name}`,
+    taskQueue: SCENARIO_QUEUE,
+    args: [request],
+  });
+  const result = await withWorker(env, bundle, activities, () => handle.result());
+  return { result, calls, handle, startedAt };
 }

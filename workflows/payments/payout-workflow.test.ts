@@ -60,4 +60,19 @@ describe('refundWorkflow', () => {
     expect(result).toEqual({ refundId: 're_test', amount: { amount: 277_800, currency: 'RUB' } });
     expect(calls).toEqual([['refundPayment', 277_800]]);
   });
+
+  it('claws the host’s share back when the host was already paid', async () => {
+    const { result, calls } = await runRefundScenario(env, bundle, 'refund-after-payout');
+
+    expect(result).toEqual({
+      refundId: 're_test',
+      amount: { amount: 277_800, currency: 'RUB' },
+      transferReversalId: 'trr_test',
+    });
+    expect(calls).toEqual([
+      ['refundPayment', 277_800],
+      ['reverseEarnings', [277_800, 236_100]],
+      ['reverseTransfer', ['tr_test', 236_100]],
+    ]);
+  });
 });

@@ -4,7 +4,8 @@ import { payments } from './provider-activities';
 /**
  * Gives a guest money back: for a cancellation, or an admin's full or partial refund or dispute. Its id is
  * derived from the request (refundWorkflowId), so the same request never refunds twice; the provider call
- * carries an idempotency key, so a retried call never refunds twice either.
+ * carries an idempotency key, so a retried call never refunds twice either. A refund after the host was paid
+ * also claws the host's share back: the earnings are reversed in the ledger, then the transfer at the provider.
  */
 export async function refundWorkflow(request: RefundRequest): Promise<RefundResult> {
   const refundId = await payments.refundPayment({
@@ -13,5 +14,18 @@ export async function refundWorkflow(request: RefundRequest): Promise<RefundResu
     amount: request.amount,
     reason: request.reason,
   });
-  return { refundId, amount: request.amount };
+  const clawback = request.payoutClawback;
+  if (!clawback) return { refundId, amount: request.amount };
+  await payments.reverseEarnings({
+    bookingId: request.bookingId,
+    refunded: request.amount,
+    hostShare: clawback.hostShare,
+  });
+  if (clawback.hostShare.amount === 0) return { refundId, amount: request.amount };
+  const transferReversalId = await payments.reverseTransfer({
+    bookingId: request.bookingId,
+    transferId: clawback.transferId,
+    amount: clawback.hostShare,
+  });
+  return { refundId, amount: request.amount, transferReversalId };
 }
