@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
-# One image for every Kvartirnsk process; docker-compose.yml picks the command per service:
-#   node_modules/.bin/tsx api/bookings/server.ts | api/gateway/server.ts | workers/booking.ts | workers/payment.ts
+# One image for every Kvartirnsk process; docker-compose.yml (and deploy/kubernetes) picks the command per service:
+#   node --import tsx --import ./lib/telemetry.ts api/<service>/server.ts | api/search/indexer.ts | workers/<pool>.ts
 #   node web/build/index.js
+# (lib/telemetry.ts is preloaded so OpenTelemetry patches http and express before they load; it stays off unless
+# OTEL_EXPORTER_OTLP_ENDPOINT is set.)
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- manifests: only what `npm ci` reads, so the install layer below is reused until a manifest changes.
@@ -31,5 +33,6 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app ./
 USER node
-EXPOSE 3000 4002 8080
+# web, gateway, the services; internal metrics ports: gateway 9460, worker pools 9464-9468, search indexer 9469.
+EXPOSE 3000 8080 4001 4002 4003 4004 4005 4006 4007 9460 9464 9465 9466 9467 9468 9469
 CMD ["node", "web/build/index.js"]

@@ -86,6 +86,10 @@ export function createGatewayApp({
   return createServiceApp({
     logger,
     bodyLimit: false,
+    // This port is public: metrics go on an internal one (server.ts), and clients' identity headers are not
+    // believed, not even in logs.
+    metricsEndpoint: false,
+    trustIdentityHeaders: false,
     routes(app) {
       app.use(helmet());
       app.use(

@@ -2,6 +2,7 @@ import { accessTokenConfigShape, verificationKeyFrom } from '@kvartirnsk/lib/acc
 import { commonConfigShape, loadConfig, port } from '@kvartirnsk/lib/config';
 import { serve } from '@kvartirnsk/lib/http';
 import { createLogger } from '@kvartirnsk/lib/logger';
+import { metricsConfigShape, startMetricsServer } from '@kvartirnsk/lib/metrics';
 import { createRedis, redisConfigShape } from '@kvartirnsk/lib/redis';
 import { z } from 'zod';
 import { createGatewayApp } from './app';
@@ -15,6 +16,7 @@ async function main() {
     ...gatewayConfigShape,
     ...accessTokenConfigShape,
     ...redisConfigShape,
+    ...metricsConfigShape,
     PORT: port(8080),
     HOST: z.string().default('127.0.0.1'),
   });
@@ -28,7 +30,9 @@ async function main() {
     webOrigin: config.WEB_ORIGIN,
     logger,
   });
+  const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST, logger });
   serve(app, config.PORT, config.HOST, logger, async () => {
+    await metrics.close();
     redis.disconnect();
   });
 }

@@ -1,0 +1,153 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
+import { usersMigrations, type UsersDatabase } from '@kvartirnsk/api-users/schema';
+
+// The gateway and the users service as real processes, started the way scripts/services starts them with tracing
+// on (telemetry preloaded, an OTLP endpoint set): one request through the gateway is one trace, the gateway's
+// server and proxy spans and the service's server span, each named after its route pattern; and the gateway keeps
+// /metrics off its public port, on its internal one.
+const ROOT = path.resolve(__dirname, '../..');
+
+interface ExportedSpan {
+  name: string;
+  kind: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  service: string;
+}
+
+const SERVER = 2;
+const CLIENT = 3;
+
+function otlpReceiver(spans: ExportedSpan[]): Server {
+  return createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const payload = JSON.parse(body) as {
+        resourceSpans: Array<{
+          resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+          scopeSpans: Array<{ spans: Array<Omit<ExportedSpan, 'service'>> }>;
+        }>;
+      };
+      for (const { resource, scopeSpans } of payload.resourceSpans) {
+        const service = resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+        for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = await listen(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+const spans: ExportedSpan[] = [];
+const processes: ChildProcess[] = [];
+let receiver: Server;
+let usersDb: TestDatabase<UsersDatabase>;
+let gateway: string;
+let gatewayMetrics: string;
+
+function start(entry: string, env: Record<string, string>): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './lib/telemetry.ts', entry], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  processes.push(child);
+}
+
+async function healthy(url: string): Promise<void> {
+  await eventually(
+    async () => (await fetch(url)).status,
+    (status) => status === 200,
+  );
+}
+
+beforeAll(async () => {
+  receiver = otlpReceiver(spans);
+  const otlp = `http://127.0.0.1:${await listen(receiver)}`;
+  usersDb = await createTestDatabase<UsersDatabase>('gateway_tracing', usersMigrations);
+  const [usersPort, gatewayPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const users = `http://127.0.0.1:${usersPort}`;
+  gateway = `http://127.0.0.1:${gatewayPort}`;
+  gatewayMetrics = `http://127.0.0.1:${metricsPort}`;
+  start('api/users/server.ts', {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+    PORT: String(usersPort),
+    USERS_DATABASE_URL: usersDb.url,
+    REDIS_KEY_PREFIX: 'kv-gateway-tracing:',
+  });
+  start('api/gateway/server.ts', {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+    PORT: String(gatewayPort),
+    METRICS_PORT: String(metricsPort),
+    USERS_SERVICE_URL: users,
+    REDIS_KEY_PREFIX: 'kv-gateway-tracing:',
+  });
+  await healthy(`${users}/health/ready`);
+  await healthy(`${gateway}/health/live`);
+});
+
+afterAll(async () => {
+  await Promise.all(
+    processes.map(async (child) => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }),
+  );
+  receiver.close();
+  await usersDb.drop();
+});
+
+it('traces a request from the gateway into the service it is forwarded to', async () => {
+  const res = await fetch(`${gateway}/api/users/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong password here' }),
+  });
+  expect(res.status).toBe(401);
+
+  const trace = await eventually(
+    async () => {
+      const entry = spans.find((span) => span.service === 'api-gateway' && span.kind === SERVER);
+      return spans.filter((span) => span.traceId === entry?.traceId);
+    },
+    (found) => found.some((span) => span.service === 'api-users' && span.kind === SERVER),
+    { timeoutMs: 15_000 },
+  );
+  const gatewayServer = trace.find((span) => span.service === 'api-gateway' && span.kind === SERVER)!;
+  const proxied = trace.find((span) => span.service === 'api-gateway' && span.kind === CLIENT)!;
+  const usersServer = trace.find((span) => span.service === 'api-users' && span.kind === SERVER)!;
+  expect(gatewayServer.name).toBe('POST /api/users/sign-in');
+  expect(gatewayServer.parentSpanId ?? '').toBe('');
+  expect(usersServer.name).toBe('POST /users/sign-in');
+  // The service's span continues the gateway's outgoing call: W3C traceparent crossed the process boundary.
+  expect(usersServer.parentSpanId).toBe(proxied.spanId);
+});
+
+it('serves its metrics on the internal port only, never forwarding /metrics to a service', async () => {
+  expect((await fetch(`${gateway}/metrics`)).status).toBe(404);
+  expect((await fetch(`${gateway}/api/users/metrics`)).status).toBe(404);
+  const metrics = await (await fetch(`${gatewayMetrics}/metrics`)).text();
+  expect(metrics).toMatch(
+    /^http_requests_total\{method="POST",route="\/api\/users\/sign-in",status_code="401"\} 1$/m,
+  );
+  expect((await fetch(`${gatewayMetrics}/health/ready`)).status).toBe(200);
+});
