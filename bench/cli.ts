@@ -9,7 +9,7 @@ export interface BenchOptions {
   duration: number;
   connections: number;
   /** Run only one benchmark. */
-  only?: 'booking' | 'gateway';
+  only?: 'booking' | 'gateway' | 'search';
 }
 
 const positive = (name: string, value: string | undefined, fallback: number): number => {
@@ -32,8 +32,9 @@ export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
       only: { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'booking' && values.only !== 'gateway') {
-    throw new Error(`--only must be booking or gateway, got ${values.only}`);
+  const only = values.only;
+  if (only !== undefined && only !== 'booking' && only !== 'gateway' && only !== 'search') {
+    throw new Error(`--only must be booking, gateway or search, got ${only}`);
   }
   const concurrency = positive('concurrency', values.concurrency, 20);
   return {
@@ -42,6 +43,6 @@ export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
     warmup: positive('warmup', values.warmup, 2 * concurrency),
     duration: positive('duration', values.duration, 10),
     connections: positive('connections', values.connections, 20),
-    only: values.only,
+    only,
   };
 }

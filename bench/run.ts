@@ -1,20 +1,36 @@
 import { runBookingBenchmark } from './booking';
 import { parseBenchOptions } from './cli';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { runGatewayBenchmark } from './gateway';
-import { writeResult } from './results';
+import { RESULTS_DIR, writeResult } from './results';
+import { runSearchBenchmark, searchSummary } from './search';
 import { writeSummary } from './summary';
 
-// `npm run bench`: the booking benchmark, then the gateway benchmark, one after the other so neither
-// takes CPU from the other; results in bench/results/<name>.json and bench/results/SUMMARY.md.
+// `npm run bench`: the booking, gateway and search benchmarks, one after the other so none takes CPU from
+// another; results in bench/results/<name>.json, bench/results/SUMMARY.md and bench/results/SEARCH.md.
 // Options: --count N --concurrency C --warmup W (booking), --duration S --connections K (gateway),
-// --only booking|gateway.
+// --only booking|gateway|search.
 async function main() {
   const options = parseBenchOptions();
-  if (options.only !== 'gateway') {
+  const wanted = (name: NonNullable<typeof options.only>) =>
+    options.only === undefined || options.only === name;
+  if (wanted('booking')) {
     console.log(`wrote ${writeResult('booking', await runBookingBenchmark(options))}`);
   }
-  if (options.only !== 'booking') {
+  if (wanted('gateway')) {
     console.log(`wrote ${writeResult('gateway', await runGatewayBenchmark(options))}`);
+  }
+  if (wanted('search')) {
+    const result = await runSearchBenchmark({
+      listings: 100_000,
+      requests: 2000,
+      concurrency: 4,
+      warmup: 200,
+      seed: 42,
+    });
+    console.log(`wrote ${writeResult('search', result)}`);
+    writeFileSync(path.join(RESULTS_DIR, 'SEARCH.md'), searchSummary(result));
   }
   console.log(`wrote ${writeSummary()}`);
 }

@@ -23,6 +23,8 @@ import { Gazetteer } from '@kvartirnsk/api-geo/gazetteer';
 import { createListingsApp } from '@kvartirnsk/api-listings/app';
 import { LocalPhotoStorage } from '@kvartirnsk/api-listings/photos';
 import { createMessagingApp } from '@kvartirnsk/api-messaging/app';
+import { createSearchApp } from '@kvartirnsk/api-search/app';
+import { createSearchClient } from '@kvartirnsk/lib/elasticsearch';
 import { messagingModels } from '@kvartirnsk/api-messaging/models';
 import { mergeDocuments } from './openapi';
 import { ROUTES } from './routes';
@@ -33,6 +35,7 @@ const logger = createLogger('openapi-test', 'silent');
 const UNREACHABLE_PG = 'postgres://nobody@127.0.0.1:1/none';
 const servers: Server[] = [];
 const lazyRedis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
+const unreachableSearch = createSearchClient('http://127.0.0.1:1');
 let services: Record<string, string>;
 
 async function listen(app: Express): Promise<string> {
@@ -93,11 +96,13 @@ beforeAll(async () => {
     sendBudget: requestBudget(lazyRedis, 'unused', 1),
     logger,
   });
+  const search = createSearchApp({ client: unreachableSearch, alias: 'listings', logger });
   services = {
     users: await listen(users),
     bookings: await listen(bookings),
     payments: await listen(payments),
     listings: await listen(listings),
+    search: await listen(search),
     geo: await listen(geo),
     messaging: await listen(messaging),
   };
@@ -105,6 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   lazyRedis.disconnect();
+  await unreachableSearch.close();
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 

@@ -1,3 +1,6 @@
-import type { RouteRule } from '../route-rule';
+import { anonymous, type RouteRule } from '../route-rule';
 
-export const searchRoutes: readonly RouteRule[] = [];
+export const searchRoutes: readonly RouteRule[] = [
+  { method: 'GET', path: '/api/search/openapi.json', access: anonymous },
+  { method: 'GET', path: '/api/search/listings', access: anonymous },
+];

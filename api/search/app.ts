@@ -1,0 +1,71 @@
+import { type Client, errors, type estypes } from '@elastic/elasticsearch';
+import { createServiceApp } from '@kvartirnsk/lib/http';
+import type { Logger } from '@kvartirnsk/lib/logger';
+import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
+import { serviceUnavailable } from '@kvartirnsk/lib/problem';
+import type { ListingDocument } from './listing-state';
+import { buildSearches, searchParamsSchema, toSearchResult } from './listing-search';
+import { searchComponents, searchResultSchema } from './openapi';
+
+export const searchRoutes = {
+  listings: defineRoute({
+    method: 'get',
+    path: '/search/listings',
+    operationId: 'searchListings',
+    summary: 'Find published listings by text, map area, distance, dates, guests, price and amenities',
+    description:
+      'Listings with a booked or blocked night in [checkIn, checkOut) are left out; the check-out day is ' +
+      'free for the next arrival. Facet counts ignore their own filter. With map=true the answer adds pins ' +
+      'and clusters for the visible box.',
+    security: 'anonymous',
+    query: searchParamsSchema,
+    responses: { 200: searchResultSchema },
+    problems: [503],
+  }),
+};
+
+export interface SearchAppDeps {
+  client: Client;
+  /** The alias searched (`listings`). */
+  alias: string;
+  logger: Logger;
+}
+
+type SearchResponse = estypes.SearchResponse<Partial<ListingDocument>>;
+
+export function createSearchApp({ client, alias, logger }: SearchAppDeps) {
+  return createServiceApp({
+    logger,
+    readiness: async () => {
+      if (!(await client.indices.existsAlias({ name: alias }))) throw new Error(`no ${alias} alias yet`);
+    },
+    routes(app) {
+      const api = new ServiceApi({
+        info: { title: 'Kvartirnsk search', version: '1' },
+        schemas: searchComponents,
+      });
+      api.serve(app, '/search/openapi.json');
+
+      api.mount(app, searchRoutes.listings, async (req, res) => {
+        const params = searchRoutes.listings.query(req);
+        const searches = buildSearches(params);
+        // One round trip: Elasticsearch runs the page and the pins side by side.
+        const { responses } = await client
+          .msearch<Partial<ListingDocument>>({
+            index: alias,
+            searches: [{}, searches.page, ...(searches.pins ? [{}, searches.pins] : [])],
+          })
+          .catch((err: unknown) => {
+            if (err instanceof errors.ConnectionError || err instanceof errors.TimeoutError)
+              throw serviceUnavailable('Search is not answering; try again shortly');
+            throw err;
+          });
+        for (const response of responses) {
+          if ('error' in response) throw new Error(`search failed: ${JSON.stringify(response.error)}`);
+        }
+        const [page, pins] = responses as SearchResponse[];
+        res.json(toSearchResult(params, page!, pins));
+      });
+    },
+  });
+}
