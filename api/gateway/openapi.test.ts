@@ -24,6 +24,8 @@ import { createListingsApp } from '@kvartirnsk/api-listings/app';
 import { LocalPhotoStorage } from '@kvartirnsk/api-listings/photos';
 import { createMessagingApp } from '@kvartirnsk/api-messaging/app';
 import { createSearchApp } from '@kvartirnsk/api-search/app';
+import { createReviewsApp } from '@kvartirnsk/api-reviews/app';
+import type { ReviewModels } from '@kvartirnsk/activities/reviews/models';
 import { createSearchClient } from '@kvartirnsk/lib/elasticsearch';
 import { messagingModels } from '@kvartirnsk/api-messaging/models';
 import { mergeDocuments } from './openapi';
@@ -104,6 +106,7 @@ beforeAll(async () => {
     listings: await listen(listings),
     search: await listen(search),
     geo: await listen(geo),
+    reviews: await listen(createReviewsApp({ models: {} as ReviewModels, temporal: {} as Client, logger })),
     messaging: await listen(messaging),
   };
 });

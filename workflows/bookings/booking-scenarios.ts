@@ -3,9 +3,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
 import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
+import type { createReviewWindowStarter } from '@kvartirnsk/activities/reviews/window-starter';
 import { money } from '@kvartirnsk/lib/money';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
 import { PAYMENTS_TASK_QUEUE, PaymentFailureType, payoutWorkflowId } from '../payments/contract';
+import { REVIEWS_TASK_QUEUE, type ReviewWindowInput } from '../reviews/contract';
 import {
   approveUpdate,
   BookingFailureType,
@@ -47,6 +49,8 @@ function businessFailure(type: string, message: string) {
 
 interface Scenario {
   instantBook: boolean;
+  /** The review window this booking's terms ask for; the reviews domain's default if absent. */
+  reviewWindow?: string;
   overrides?: Overrides;
   /** What a guest, host or admin does while the booking runs. */
   act?: (handle: Handle, env: TestWorkflowEnvironment) => Promise<void>;
@@ -56,6 +60,7 @@ const opened = (handle: Handle) => handle.executeUpdate(openBookingUpdate);
 
 export const bookingScenarios = {
   'instant-book-completed': { instantBook: true },
+  'completed-with-review-window': { instantBook: true, reviewWindow: '10 days' },
   'request-approved': {
     instantBook: false,
     act: async (handle) => {
@@ -251,13 +256,32 @@ export async function runBookingScenario(
   const handle = await env.client.workflow.start(bookingWorkflow, {
     workflowId: bookingWorkflowId(request.bookingId),
     taskQueue: SCENARIO_QUEUE,
-    args: [request, { approvalWindow: SCENARIO_APPROVAL_WINDOW }],
+    args: [
+      request,
+      {
+        approvalWindow: SCENARIO_APPROVAL_WINDOW,
+        ...(scenario.reviewWindow ? { reviewWindow: scenario.reviewWindow } : {}),
+      },
+    ],
+  });
+  // The review pool's side of a completed stay, standing in: the window itself is tested in workflows/reviews.
+  const reviewWindowsOpened: ReviewWindowInput[] = [];
+  const reviewWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: REVIEWS_TASK_QUEUE,
+    activities: {
+      async openReviewWindow(input) {
+        reviewWindowsOpened.push(input);
+      },
+    } satisfies ReturnType<typeof createReviewWindowStarter>,
   });
   const result = await bookingWorker.runUntil(
-    paymentWorker.runUntil(async () => {
-      await scenario.act?.(handle, env);
-      return handle.result();
-    }),
+    paymentWorker.runUntil(
+      reviewWorker.runUntil(async () => {
+        await scenario.act?.(handle, env);
+        return handle.result();
+      }),
+    ),
   );
-  return { result, calls: activities.calls, handle, startedAt: now };
+  return { result, calls: activities.calls, handle, startedAt: now, reviewWindowsOpened };
 }

@@ -5,6 +5,7 @@ import {
   log,
   ParentClosePolicy,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -13,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
+import type { createReviewWindowStarter } from '@kvartirnsk/activities/reviews/window-starter';
 import {
   AmountKopecksKey,
   BookingStatusKey,
@@ -35,6 +37,7 @@ import {
 import { paymentWorkflow } from '../payments/payment-workflow';
 import { payoutWorkflow } from '../payments/payout-workflow';
 import { refundWorkflow } from '../payments/refund-workflow';
+import { DEFAULT_REMINDERS, DEFAULT_REVIEW_WINDOW, REVIEWS_TASK_QUEUE } from '../reviews/contract';
 import { money, type Money } from '@kvartirnsk/lib/money';
 import { computeRefund } from './cancellation-policy';
 import {
@@ -63,6 +66,14 @@ const databaseStep = {
 } as const;
 
 const bookings = proxyActivities<ReturnType<typeof createBookingActivities>>(databaseStep);
+/**
+ * Run by the review pool, which starts the window as a workflow of its own: the booking ends at check-out
+ * and is no parent of the window, so neither holds the other's code, history or lifetime.
+ */
+const reviewWindows = proxyActivities<ReturnType<typeof createReviewWindowStarter>>({
+  ...databaseStep,
+  taskQueue: REVIEWS_TASK_QUEUE,
+});
 
 /** How long a guest's card hold may wait for capture; card networks drop holds after about a week. */
 const CAPTURE_WINDOW = '7 days';
@@ -325,6 +336,17 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   if (!cancellation) {
     await bookings.completeStay(request.bookingId);
     advance('completed');
+    // Bookings that were already running when the review window arrived complete as they always did.
+    if (patched('review-window')) {
+      await reviewWindows.openReviewWindow({
+        bookingId: request.bookingId,
+        listingId: request.listingId,
+        guestId: request.guestId,
+        hostId: quote.hostId,
+        window: terms.reviewWindow ?? DEFAULT_REVIEW_WINDOW,
+        remindBefore: DEFAULT_REMINDERS,
+      });
+    }
     return state;
   }
 

@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Money } from '@kvartirnsk/lib/money';
+import type { DurationText } from '../reviews/contract';
 import type { CancellationPolicy, Refund } from './cancellation-policy';
 
 /** The bookings domain's contract: imported by its workflow, its worker and the bookings API. */
@@ -35,6 +36,8 @@ export interface BookingRequest {
 export interface BookingTerms {
   /** How long a host has to answer a request to book, e.g. "24 hours". */
   approvalWindow: Duration;
+  /** How long guest and host may review the stay after check-out; the reviews domain's default if absent. */
+  reviewWindow?: DurationText;
 }
 
 export interface PriceLine {

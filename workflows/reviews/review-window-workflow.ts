@@ -1,0 +1,144 @@
+import { ApplicationFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { z } from 'zod';
+import type { createReviewActivities } from '@kvartirnsk/activities/reviews/activities';
+import {
+  guestReviewSchema,
+  hostReviewSchema,
+  ReviewFailureType,
+  reviewWindowStateQuery,
+  submitGuestReviewUpdate,
+  submitHostReviewUpdate,
+  type ReviewSide,
+  type ReviewWindowInput,
+  type ReviewWindowState,
+  type Submission,
+  type SubmissionReceipt,
+} from './contract';
+
+/** Mongo writes keyed by booking and side: idempotent, so they retry until they succeed. */
+const databaseStep = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+} as const;
+
+const reviews = proxyActivities<ReturnType<typeof createReviewActivities>>(databaseStep);
+
+const reject = (type: ReviewFailureType, message: string) =>
+  ApplicationFailure.create({ type, message, nonRetryable: true });
+
+/**
+ * After check-out, guest and host may each write one review until the window closes. Double-blind: each
+ * review is held here, unseen by the other side, until both have written or time runs out; then whatever was
+ * written publishes at once and the window accepts nothing more. Before it closes, a side that has not written
+ * is reminded.
+ */
+export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<ReviewWindowState> {
+  const opensAtMs = Date.now();
+  const closesAtMs = opensAtMs + msToNumber(input.window);
+  const state: ReviewWindowState = {
+    bookingId: input.bookingId,
+    listingId: input.listingId,
+    guestId: input.guestId,
+    hostId: input.hostId,
+    status: 'open',
+    opensAt: new Date(opensAtMs).toISOString(),
+    closesAt: new Date(closesAtMs).toISOString(),
+    reminders: [],
+  };
+  const written = (side: ReviewSide) =>
+    (side === 'guest' ? state.guestReview : state.hostReview) !== undefined;
+  const bothWritten = () => written('guest') && written('host');
+
+  /** Waits until both have written (true) or the instant has come (false). */
+  const untilBothWrittenOr = async (atMs: number) => {
+    const wait = atMs - Date.now();
+    return wait > 0 ? condition(bothWritten, wait) : bothWritten();
+  };
+
+  setHandler(reviewWindowStateQuery, () => state);
+
+  const validatorFor =
+    <Review>(side: ReviewSide, schema: z.ZodType<Review>) =>
+    (submission: Submission<Review>) => {
+      if (submission.authorId !== (side === 'guest' ? state.guestId : state.hostId)) {
+        throw reject(ReviewFailureType.NOT_A_PARTY, `Only the ${side} of this booking can write this review`);
+      }
+      if (state.status !== 'open') {
+        throw reject(ReviewFailureType.WINDOW_CLOSED, `The review window closed at ${state.closesAt}`);
+      }
+      if (written(side)) {
+        throw reject(ReviewFailureType.ALREADY_REVIEWED, `The ${side} has already written a review`);
+      }
+      const parsed = schema.safeParse(submission.review);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+        throw reject(ReviewFailureType.INVALID_REVIEW, `Invalid review: ${fields.join('; ')}`);
+      }
+    };
+  const receiptFor = (side: ReviewSide, submittedAt: string): SubmissionReceipt => ({
+    side,
+    submittedAt,
+    closesAt: state.closesAt,
+    publishing: bothWritten(),
+  });
+
+  setHandler(
+    submitGuestReviewUpdate,
+    ({ review }) => {
+      const submittedAt = new Date().toISOString();
+      state.guestReview = { ...guestReviewSchema.parse(review), submittedAt };
+      return receiptFor('guest', submittedAt);
+    },
+    { validator: validatorFor('guest', guestReviewSchema) },
+  );
+  setHandler(
+    submitHostReviewUpdate,
+    ({ review }) => {
+      const submittedAt = new Date().toISOString();
+      state.hostReview = { ...hostReviewSchema.parse(review), submittedAt };
+      return receiptFor('host', submittedAt);
+    },
+    { validator: validatorFor('host', hostReviewSchema) },
+  );
+
+  // Furthest reminder first; one the window is too short for is skipped.
+  const reminderTimes = input.remindBefore
+    .map((before) => closesAtMs - msToNumber(before))
+    .filter((at) => at > opensAtMs)
+    .sort((a, b) => a - b);
+  for (const remindAt of reminderTimes) {
+    if (await untilBothWrittenOr(remindAt)) break;
+    for (const side of (['guest', 'host'] as const).filter((s) => !written(s))) {
+      await reviews.remindReviewer({
+        bookingId: input.bookingId,
+        listingId: input.listingId,
+        side,
+        recipientId: side === 'guest' ? input.guestId : input.hostId,
+        closesAt: state.closesAt,
+        dueAt: new Date(remindAt).toISOString(),
+      });
+      state.reminders.push({ side, at: new Date().toISOString() });
+    }
+  }
+  await untilBothWrittenOr(closesAtMs);
+
+  // Closed before publishing: a submission arriving while the activity runs is refused, never half-published.
+  state.status = 'closed';
+  if (!state.guestReview && !state.hostReview) {
+    log.info('review window closed with no reviews', { bookingId: input.bookingId });
+    return state;
+  }
+  const publishedAt = new Date().toISOString();
+  await reviews.publishReviews({
+    bookingId: input.bookingId,
+    listingId: input.listingId,
+    guestId: input.guestId,
+    hostId: input.hostId,
+    publishedAt,
+    guestReview: state.guestReview,
+    hostReview: state.hostReview,
+  });
+  state.publishedAt = publishedAt;
+  return state;
+}
