@@ -35,6 +35,8 @@ type PaymentActivities = Pick<
   | 'refundPayment'
   | 'recognizeEarnings'
   | 'transferToHost'
+  | 'reverseEarnings'
+  | 'reverseTransfer'
 >;
 type Overrides = Partial<BookingActivities & PaymentActivities>;
 type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
@@ -97,6 +99,19 @@ export const bookingScenarios = {
       await env.client.workflow
         .getHandle(payoutWorkflowId(parseBookingWorkflowId(handle.workflowId)!))
         .result();
+    },
+  },
+  'cancelled-after-payout': {
+    instantBook: true,
+    act: async (handle, env) => {
+      await waitForStatus(handle, 'confirmed');
+      // The host is paid a day after check-in; the stay is then cancelled by the host before check-out.
+      await env.client.workflow
+        .getHandle(payoutWorkflowId(parseBookingWorkflowId(handle.workflowId)!))
+        .result();
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ by: 'host', actorId: 'host-1', reason: 'Burst pipe' }],
+      });
     },
   },
   'card-declined': {
@@ -189,6 +204,13 @@ function recordingActivities(scenario: Scenario) {
     async transferToHost(transfer) {
       calls.push(`transferToHost:${transfer.amount.amount}`);
       return 'tr_test';
+    },
+    async reverseEarnings(reversal) {
+      calls.push(`reverseEarnings:${reversal.hostShare.amount}`);
+    },
+    async reverseTransfer(reversal) {
+      calls.push(`reverseTransfer:${reversal.transferId}:${reversal.amount.amount}`);
+      return 'trr_test';
     },
   };
   const overrides = (scenario.overrides ?? {}) as Record<string, (...args: unknown[]) => Promise<unknown>>;

@@ -128,3 +128,33 @@ describe('bookingWorkflow', () => {
     expect(calls).toEqual(['quoteStay', 'holdDates']);
   });
 });
+
+// Its own time-skipping server: a stay that runs past its payout leaves the server's clock to this scenario alone.
+describe('bookingWorkflow after the payout', () => {
+  let own: Awaited<ReturnType<typeof startScenarioEnvironment>>;
+
+  beforeAll(async () => {
+    own = await startScenarioEnvironment();
+  }, 120_000);
+
+  afterAll(async () => {
+    await own?.env.teardown();
+  });
+
+  it('a stay the host cancels after being paid is refunded in full and the host’s share clawed back', async () => {
+    const { result, calls } = await runBookingScenario(own.env, own.bundles, 'cancelled-after-payout');
+
+    expect(result.status).toBe('cancelled');
+    expect(result.refund?.total).toEqual({ amount: 700_000, currency: 'RUB' });
+    expect(calls.slice(3)).toEqual([
+      'capturePayment',
+      'confirmBooking',
+      'recognizeEarnings:700000',
+      'transferToHost:630500',
+      'releaseDates:cancelled',
+      'refundPayment:700000',
+      'reverseEarnings:630500',
+      'reverseTransfer:tr_test:630500',
+    ]);
+  });
+});

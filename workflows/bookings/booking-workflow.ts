@@ -27,6 +27,7 @@ import {
   adjustPayoutSignal,
   type Authorization,
   type PaymentResult,
+  type PayoutResult,
   PAYMENTS_TASK_QUEUE,
   payoutWorkflowId,
   refundWorkflowId,
@@ -326,10 +327,16 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
   let payoutDone = false;
-  const markPayoutDone = () => {
-    payoutDone = true;
-  };
-  void payout.result().then(markPayoutDone, markPayoutDone);
+  let payoutResult: PayoutResult | undefined;
+  void payout.result().then(
+    (result) => {
+      payoutResult = result;
+      payoutDone = true;
+    },
+    () => {
+      payoutDone = true;
+    },
+  );
 
   const untilCheckOut = Date.parse(quote.checkOutAt) - Date.now();
   if (untilCheckOut > 0) await condition(() => cancellation !== undefined, untilCheckOut);
@@ -363,18 +370,29 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   state.refund = { total: refund.total, rule: refund.rule };
   const reason = cancellation.reason ?? `Cancelled by the ${cancellation.by}`;
   await bookings.releaseDates(request.bookingId, 'cancelled', reason);
+  // The host keeps their share of the price the guest still pays, and no more.
+  const subtotal = quote.total.amount - amountOf(quote, 'service_fee').amount;
+  const kept = subtotal - refund.nights.amount - refund.cleaningFee.amount;
+  const hostShareKept = money(
+    subtotal === 0 ? 0 : Math.round((kept * quote.hostPayout.amount) / subtotal),
+    quote.total.currency,
+  );
   // The payout shrinks before the refund goes out, so the host is never paid for nights given back.
   if (!payoutDone) {
-    const subtotal = quote.total.amount - amountOf(quote, 'service_fee').amount;
-    const kept = subtotal - refund.nights.amount - refund.cleaningFee.amount;
     await payout.signal(adjustPayoutSignal, {
       earned: money(quote.total.amount - refund.total.amount, quote.total.currency),
-      hostShare: money(
-        subtotal === 0 ? 0 : Math.round((kept * quote.hostPayout.amount) / subtotal),
-        quote.total.currency,
-      ),
+      hostShare: hostShareKept,
     });
   }
+  // Once the host was paid, the refund takes the host's share of it back from the transfer. Bookings that were
+  // running before clawbacks existed refund as they did (the platform absorbed it).
+  const clawback =
+    payoutResult?.status === 'paid' && payoutResult.transferId && patched('payout-clawback')
+      ? {
+          transferId: payoutResult.transferId,
+          hostShare: money(quote.hostPayout.amount - hostShareKept.amount, quote.total.currency),
+        }
+      : undefined;
   if (refund.total.amount > 0 && paymentIntentId) {
     await executeChild(refundWorkflow, {
       workflowId: refundWorkflowId(request.bookingId, 'cancellation'),
@@ -386,6 +404,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
           amount: refund.total,
           reason,
           requestedBy: cancellation.by,
+          ...(clawback ? { payoutClawback: clawback } : {}),
         },
       ],
     });
