@@ -24,6 +24,8 @@ import { createListingsApp } from '@kvartirnsk/api-listings/app';
 import { LocalPhotoStorage } from '@kvartirnsk/api-listings/photos';
 import { createMessagingApp } from '@kvartirnsk/api-messaging/app';
 import { createSearchApp } from '@kvartirnsk/api-search/app';
+import { createAnalyticsApp } from '@kvartirnsk/api-analytics/app';
+import type { AnalyticsDatabase } from '@kvartirnsk/api-analytics/schema';
 import { createReviewsApp } from '@kvartirnsk/api-reviews/app';
 import type { ReviewModels } from '@kvartirnsk/activities/reviews/models';
 import { createSearchClient } from '@kvartirnsk/lib/elasticsearch';
@@ -106,6 +108,9 @@ beforeAll(async () => {
     listings: await listen(listings),
     search: await listen(search),
     geo: await listen(geo),
+    analytics: await listen(
+      createAnalyticsApp({ db: createDb<AnalyticsDatabase>({ url: UNREACHABLE_PG }), logger }),
+    ),
     reviews: await listen(createReviewsApp({ models: {} as ReviewModels, temporal: {} as Client, logger })),
     messaging: await listen(messaging),
   };

@@ -1,5 +1,6 @@
 import { url } from '@kvartirnsk/lib/config';
 import type { RouteRule } from './route-rule';
+import { analyticsRoutes } from './routes/analytics';
 import { bookingsRoutes } from './routes/bookings';
 import { geoRoutes } from './routes/geo';
 import { listingsRoutes } from './routes/listings';
@@ -25,6 +26,7 @@ export const SERVICE_PORTS = {
   geo: 4006,
   reviews: 4007,
   messaging: 4008,
+  analytics: 4009,
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_PORTS;
@@ -54,6 +56,7 @@ export const ROUTES: readonly RouteRule[] = [
   ...geoRoutes,
   ...reviewsRoutes,
   ...messagingRoutes,
+  ...analyticsRoutes,
 ];
 
 export function serviceOf(route: RouteRule): string {
