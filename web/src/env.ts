@@ -16,6 +16,11 @@ export const variables = defineEnvVars({
     description: 'Base URL of the API gateway as seen from the browser (defaults to GATEWAY_URL)',
     schema: optionalUrl,
   },
+  MESSAGING_URL: {
+    description:
+      'Base URL of the messaging service, for its socket.io live updates (the gateway does not proxy websockets)',
+    schema: urlOr('http://127.0.0.1:4008'),
+  },
   TEMPORAL_UI_URL: {
     description: 'Temporal Web UI, linked from the status panel',
     schema: urlOr('http://localhost:8233'),

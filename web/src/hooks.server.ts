@@ -21,7 +21,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 
   // Who is signed in, asked of the users service on each page request (a blocked account stops at once).
   event.locals.user = null;
-  if (hasSession(event.cookies) && !event.url.pathname.startsWith('/_app/')) {
+  if (hasSession(event.cookies) && !event.url.pathname.startsWith('/_app/') && !event.url.pathname.startsWith('/api/')) {
     try {
       event.locals.user = await api<SessionUser>(event, '/api/users/me');
     } catch (err) {

@@ -155,3 +155,8 @@ const REFUND_RULES_RU: Record<string, string> = {
 export function refundRuleText(rule: string, locale: Locale): string {
   return locale === 'ru' ? (REFUND_RULES_RU[rule] ?? rule) : rule;
 }
+
+/** Kopecks as a person types roubles in a form: "3500", "3500.50". */
+export function formatRoubles(kopecks: number): string {
+  return kopecks % 100 === 0 ? String(kopecks / 100) : (kopecks / 100).toFixed(2);
+}

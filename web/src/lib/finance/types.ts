@@ -32,3 +32,35 @@ export interface Trail {
     steps: { activityType: string; activityId: string; idempotencyKey: string; movement: string; completedAt: string }[];
   }[];
 }
+
+export interface ReconciliationReport {
+  id: string;
+  workflowId: string;
+  runId: string;
+  period: { from: string; to: string };
+  status: 'running' | 'completed';
+  startedAt: string;
+  completedAt: string | null;
+  checked: {
+    ledgerTransactions: number;
+    providerOperations: number;
+    providerEvents: number;
+    workflows: number;
+    workflowSteps: number;
+  };
+  differences: number;
+}
+
+export interface ReconciliationDifference {
+  id: number;
+  kind: string;
+  source: 'provider' | 'history' | 'ledger';
+  movement: string | null;
+  bookingId: string | null;
+  idempotencyKey: string | null;
+  workflowId: string | null;
+  providerObjectId: string | null;
+  expected: Money | null;
+  actual: Money | null;
+  detail: string;
+}

@@ -30,3 +30,96 @@ export interface PublishedListing {
   instantBook: boolean;
   calendarBlocks: { from: string; to: string }[];
 }
+
+// The listings service's host and admin view (api/listings/openapi.ts `ListingView`).
+
+export const LISTING_TYPES = ['flat', 'room', 'house'] as const;
+export const CANCELLATION_POLICIES = ['flexible', 'moderate', 'firm', 'strict'] as const;
+/** The amenities the listing contract knows (lib/listing-events.ts AMENITIES), in its order. */
+export const AMENITIES = [
+  'wifi',
+  'kitchen',
+  'washer',
+  'dryer',
+  'dishwasher',
+  'air_conditioning',
+  'heating',
+  'tv',
+  'workspace',
+  'elevator',
+  'parking',
+  'balcony',
+  'sea_view',
+  'pets_allowed',
+  'smoking_allowed',
+  'family_friendly',
+  'self_check_in',
+] as const satisfies readonly (typeof import('@kvartirnsk/lib/listing-events').AMENITIES)[number][];
+
+export type ListingModerationStatus = 'checking' | 'awaiting_review' | 'escalated' | 'approved' | 'rejected' | 'withdrawn';
+
+export interface CheckFailure {
+  check: string;
+  field: string;
+  message: string;
+}
+
+export interface ListingPhoto {
+  id: string;
+  url: string;
+  thumbnailUrl: string;
+}
+
+export interface ListingView extends Omit<PublishedListing, 'listingId'> {
+  id: string;
+  photos: ListingPhoto[];
+  revision: number;
+  contentRevision: number;
+  published: PublishedListing | null;
+  moderation: {
+    contentRevision: number;
+    status: ListingModerationStatus;
+    failures: CheckFailure[];
+    awaitingSince?: string;
+    escalated: boolean;
+    verdict?: { by: 'auto' | 'admin'; adminId?: string; reason?: string; at: string };
+    workflowId: string;
+    updatedAt: string;
+  };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ListingPage {
+  items: ListingView[];
+  next: string | null;
+}
+
+/** What the host edit form holds: amounts in roubles as typed, numbers as text. */
+export type ListingFormValues = {
+  type: string;
+  title: string;
+  titleEn: string;
+  description: string;
+  descriptionEn: string;
+  city: string;
+  address: string;
+  lat: string;
+  lon: string;
+  timeZone: string;
+  maxGuests: string;
+  bedrooms: string;
+  beds: string;
+  bathrooms: string;
+  amenities: string[];
+  houseRules: string;
+  checkInTime: string;
+  checkOutTime: string;
+  nightlyPrice: string;
+  weekendPrice: string;
+  cleaningFee: string;
+  minNights: string;
+  maxNights: string;
+  cancellationPolicy: string;
+  instantBook: boolean;
+};

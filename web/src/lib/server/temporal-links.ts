@@ -20,3 +20,15 @@ export function bookingsByStatusUrl(status: string): string {
 export function bookingsOfListingUrl(listingId: string): string {
   return workflowsQueryUrl(`ListingId="${listingId}"`);
 }
+
+export function workflowByIdUrl(workflowId: string): string {
+  return workflowsQueryUrl(`WorkflowId="${workflowId}"`);
+}
+
+export function moderationsOfListingUrl(listingId: string): string {
+  return workflowsQueryUrl(`WorkflowType="listingModerationWorkflow" AND ListingId="${listingId}"`);
+}
+
+export function moderationsByStatusUrl(status: string): string {
+  return workflowsQueryUrl(`ModerationStatus="${status}"`);
+}

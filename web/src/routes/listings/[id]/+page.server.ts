@@ -3,6 +3,8 @@ import { redirect } from '@sveltejs/kit';
 import type { BookingState } from '#lib/bookings/types.ts';
 import { addDays } from '#lib/format.ts';
 import type { PublishedListing } from '#lib/listings/types.ts';
+import type { Sent } from '#lib/messaging/types.ts';
+import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError } from '#lib/server/gateway.ts';
 import { actionFailure, requireUser } from '#lib/server/guard.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,11 +18,22 @@ export const load: PageServerLoad = async (event) => {
     // Until the listings service answers through the gateway, the page still books by id.
     if (!(err instanceof ApiError)) throw err;
   }
+  // Reviews come from another service: the page is useful without them.
+  const reviewsQuery = new URLSearchParams({ limit: '10' });
+  const cursor = event.url.searchParams.get('reviews');
+  if (cursor) reviewsQuery.set('cursor', cursor);
+  const reviews = await api<ReviewPage>(event, `/api/reviews/listings/${encodeURIComponent(id)}?${reviewsQuery}`, {
+    anonymous: true,
+  }).catch((err: unknown) => {
+    if (err instanceof ApiError) return null;
+    throw err;
+  });
   const today = new Date().toISOString().slice(0, 10);
   const query = event.url.searchParams;
   return {
     id,
     listing,
+    reviews,
     today,
     stay: {
       checkIn: query.get('checkIn') || addDays(today, 14),
@@ -34,6 +47,20 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+  ask: async (event) => {
+    requireUser(event);
+    const text = String((await event.request.formData()).get('text') ?? '').trim();
+    let sent: Sent;
+    try {
+      sent = await api<Sent>(event, '/api/messaging/conversations', {
+        method: 'POST',
+        body: { listingId: event.params.id, text },
+      });
+    } catch (err) {
+      return actionFailure(err, event.locals.locale, { text, form: 'ask' });
+    }
+    redirect(303, `/messages/${encodeURIComponent(sent.conversation.id)}${sent.notice ? '?masked' : ''}`);
+  },
   book: async (event) => {
     requireUser(event);
     const form = await event.request.formData();

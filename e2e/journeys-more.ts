@@ -1,0 +1,283 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { newContext, screenshot } from './browser';
+import type { Journey } from './journeys';
+
+// Host listings and moderation, messages, and reconciliation, against the real stack (web app, gateway,
+// services, Temporal workers, search indexer). New accounts are signed up through the UI with unique
+// addresses; the admin is the local one (api/users/create-admin.ts), who may also do finance's work.
+
+const ADMIN = {
+  email: process.env.ADMIN_EMAIL ?? 'admin@kvartirnsk.local',
+  password: process.env.ADMIN_PASSWORD ?? 'kvartirnsk-admin-local',
+};
+
+interface Account {
+  name: string;
+  email: string;
+  password: string;
+}
+
+function newAccount(): Account {
+  const tag = randomUUID().slice(0, 8);
+  return { name: `Тест ${tag}`, email: `e2e-${tag}@example.com`, password: `e2e-password-${tag}` };
+}
+
+async function signUp(page: Page, account: Account) {
+  await page.goto('/signup');
+  await page.getByLabel('Имя').fill(account.name);
+  await page.getByLabel('Электронная почта').fill(account.email);
+  await page.getByLabel('Пароль').fill(account.password);
+  await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
+  await page.waitForURL('**/profile');
+}
+
+async function signIn(page: Page, account: { email: string; password: string }) {
+  await page.goto('/signin');
+  await page.getByLabel('Электронная почта').fill(account.email);
+  await page.getByLabel('Пароль').fill(account.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/** Reloads until the check passes: for what other processes do in their own time (workers, indexer). */
+async function eventually(page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 45_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(1000);
+    await page.reload();
+  }
+}
+
+/** Three distinct photos, large enough for moderation (each side at least 320 px). */
+async function testPhotos() {
+  const colours = [
+    { r: 180, g: 70, b: 50 },
+    { r: 40, g: 110, b: 170 },
+    { r: 60, g: 150, b: 80 },
+  ];
+  return Promise.all(
+    colours.map(async (background, i) => ({
+      name: `room-${i + 1}.jpg`,
+      mimeType: 'image/jpeg',
+      buffer: await sharp({ create: { width: 800, height: 600, channels: 3, background } })
+        .jpeg()
+        .toBuffer(),
+    })),
+  );
+}
+
+interface PublishedListing {
+  listingId: string;
+  title: string;
+  host: Account;
+}
+
+let published: PublishedListing | undefined;
+
+/**
+ * The host journey: sign up, become a host, create a listing with a map pin and three photos, wait for its
+ * automated checks; the admin approves it in the moderation queue. Screenshots are taken on the way.
+ */
+async function publishListing(browser: Browser): Promise<PublishedListing> {
+  const hostContext = await newContext(browser);
+  const host = await hostContext.newPage();
+  const account = newAccount();
+  await signUp(host, account);
+  await host.getByRole('button', { name: 'Стать хозяином' }).click();
+  await host.getByTestId('host-status').waitFor();
+
+  await host.goto('/host/listings');
+  await host.getByRole('link', { name: 'Новое объявление' }).click();
+  await host.waitForURL('**/host/listings/new');
+  const title = `Квартира у Кремля ${account.email.slice(4, 12)}`;
+  await host.getByLabel('Название (по-русски)').fill(title);
+  await host.getByLabel('Название (по-английски, необязательно)').fill('Flat by the Kremlin');
+  await host
+    .getByLabel('Описание (по-русски)')
+    .fill('Светлая квартира в центре Казани: пять минут пешком до Кремля, тихий двор, быстрый интернет.');
+  const city = host.getByRole('combobox', { name: 'Город' });
+  await city.fill('Каза');
+  await host.getByRole('option', { name: /Казань/ }).waitFor();
+  await city.press('ArrowDown');
+  await city.press('Enter');
+  assert.equal(await city.inputValue(), 'Казань');
+  await host.getByLabel('Адрес').fill('ул. Баумана, 10');
+  const map = host.locator('[data-testid="pin-map"][data-ready="true"]');
+  await map.waitFor();
+  // The map shows the chosen city; a click in its middle puts the pin there.
+  await host.waitForTimeout(400);
+  await map.click();
+  await host.locator('[data-testid="pin-map"][data-pin]').waitFor();
+  assert.match(await host.getByTestId('pin-state').innerText(), /^Метка: 55\.\d+, 49\.\d+$/);
+  await host.getByLabel('Гостей').fill('3');
+  await host.getByLabel('Wi-Fi').check();
+  await host.getByLabel('Кухня').check();
+  await host.getByLabel('Цена за ночь, ₽').fill('4500');
+  await host.getByLabel('Цена в пятницу и субботу, ₽ (необязательно)').fill('5200');
+  await host.getByLabel('Уборка, ₽').fill('800');
+  await host.getByRole('radio', { name: /Гибкие/ }).check();
+  await host.getByRole('checkbox', { name: /Мгновенное бронирование/ }).check();
+  await screenshot(host, 'host-listing-new');
+  await host.getByRole('button', { name: 'Создать и отправить на проверку' }).click();
+  await host.waitForURL('**/host/listings/*?created');
+  const listingId = new URL(host.url()).pathname.split('/').at(-1)!;
+
+  await host.locator('#photo-input').setInputFiles(await testPhotos());
+  await host.getByRole('button', { name: 'Загрузить' }).click();
+  await host.getByTestId('form-success').waitFor({ timeout: 30_000 });
+  assert.equal(await host.getByTestId('photo').count(), 3);
+
+  // The last photo made a new revision; its checks pass, and a new host's listing waits for a moderator.
+  const status = host.getByTestId('moderation-state').locator('[data-moderation-status]');
+  await eventually(host, 'the listing to await review', async () => {
+    return (await status.getAttribute('data-moderation-status')) === 'awaiting_review';
+  });
+  assert.ok(await host.getByTestId('checks-passed').isVisible(), 'every automated check passed');
+  await screenshot(host, 'host-listing-edit');
+  await host.goto('/host/listings');
+  await host.locator(`[data-testid="my-listing"][data-listing-id="${listingId}"]`).waitFor();
+  await screenshot(host, 'host-listings');
+
+  const adminContext = await newContext(browser);
+  const admin = await adminContext.newPage();
+  await signIn(admin, ADMIN);
+  await admin.goto('/admin/moderation');
+  const item = admin.locator(`[data-testid="moderation-item"][data-listing-id="${listingId}"]`);
+  await item.waitFor();
+  const link = await item.getByTestId('moderation-workflow-link').getAttribute('href');
+  assert.ok(link?.includes(encodeURIComponent(`WorkflowId="listing-moderation:${listingId}:`)), String(link));
+  await screenshot(admin, 'admin-moderation');
+  await item.getByTestId('approve-listing').click();
+  assert.equal(await admin.getByTestId('form-success').innerText(), 'Объявление одобрено и опубликовано.');
+
+  await host.goto(`/host/listings/${listingId}`);
+  assert.equal(await status.getAttribute('data-moderation-status'), 'approved');
+  await hostContext.close();
+  await adminContext.close();
+  return { listingId, title, host: account };
+}
+
+async function publishedListing(browser: Browser): Promise<PublishedListing> {
+  published ??= await publishListing(browser);
+  return published;
+}
+
+export const moreJourneys: Journey[] = [
+  {
+    name: 'host creates a listing with 3 photos and a map pin, admin approves it, it appears on the search map',
+    async run(browser) {
+      const { listingId, title } = await publishedListing(browser);
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await page.goto('/search?city=Казань');
+      // The search indexer hears of the publication from the event bus, in its own time.
+      const pin = page.locator(`[data-testid="price-pin"][data-listing-id="${listingId}"]`);
+      await eventually(page, 'the listing on the search map', async () => {
+        await page.locator('[data-testid="search-map"][data-ready="true"]').waitFor();
+        return (await pin.count()) > 0;
+      });
+      assert.match(await pin.innerText(), /4,5\s*тыс\.\s*₽/);
+      await screenshot(page, 'search-new-listing');
+      await page.goto(`/listings/${listingId}`);
+      assert.equal(await page.getByTestId('listing-title').innerText(), title);
+      assert.equal(await page.getByRole('list', { name: 'Фотографии' }).getByRole('img').count(), 3);
+      await page.locator('[data-testid="pin-map"][data-pin]').waitFor();
+      assert.match(await page.getByTestId('listing-reviews').innerText(), /Отзывов пока нет/);
+      await screenshot(page, 'listing-full');
+      await context.close();
+    },
+  },
+  {
+    name: 'guest asks the host a question, the host sees it live and replies, the guest sees the reply live',
+    async run(browser) {
+      const { listingId, host: hostAccount } = await publishedListing(browser);
+      const hostContext = await newContext(browser);
+      const host = await hostContext.newPage();
+      await signIn(host, hostAccount);
+      await host.goto('/messages');
+
+      const guestContext = await newContext(browser);
+      const guest = await guestContext.newPage();
+      await signUp(guest, newAccount());
+      await guest.goto(`/listings/${listingId}`);
+      // The phone number is hidden until a booking is confirmed.
+      const question = 'Здравствуйте! Свободно ли в мае? Мой телефон +7 912 345-67-89';
+      await guest.getByLabel('Ваш вопрос').fill(question);
+      await guest.getByTestId('ask-host').click();
+      await guest.waitForURL('**/messages/**');
+      assert.ok(
+        await guest.getByTestId('masked-notice').isVisible(),
+        'the sender is told contacts were hidden',
+      );
+      const sent = await guest.getByTestId('chat-text').last().innerText();
+      assert.ok(sent.startsWith('Здравствуйте! Свободно ли в мае?') && !sent.includes('345-67-89'), sent);
+      await guest.locator('[data-testid="live-state"][data-live="true"]').waitFor();
+
+      // No reload on the host's side: the conversation list hears of the message live.
+      const conversation = host.locator('[data-testid="conversation"][data-unread="1"]');
+      await conversation.waitFor();
+      await screenshot(host, 'messages');
+      await conversation.getByRole('link').click();
+      await host.waitForURL('**/messages/**');
+      assert.equal(await host.getByTestId('chat-text').last().innerText(), sent);
+      // The host opened it: the guest's message shows as read, live.
+      await guest.locator('[data-testid="receipt"][data-read="true"]').waitFor();
+
+      const answer = 'Добрый день! Да, в мае свободно, бронируйте.';
+      await host.locator('[data-testid="live-state"][data-live="true"]').waitFor();
+      await host.getByLabel('Сообщение').fill(answer);
+      await host.getByTestId('send-message').click();
+      await guest.getByTestId('chat-text').filter({ hasText: answer }).waitFor();
+      await host.locator('[data-testid="receipt"][data-read="true"]').last().waitFor();
+      await screenshot(guest, 'conversation');
+      await hostContext.close();
+      await guestContext.close();
+    },
+  },
+  {
+    name: 'finance runs a reconciliation now and sees the report, its differences and the CSV',
+    async run(browser) {
+      // A confirmed booking today gives the reconciliation money movements to check.
+      const { listingId } = await publishedListing(browser);
+      const guestContext = await newContext(browser);
+      const guest = await guestContext.newPage();
+      await signUp(guest, newAccount());
+      const checkIn = new Date(Date.now() + (90 + Math.floor(Math.random() * 2000)) * 86_400_000);
+      const day = (date: Date) => date.toISOString().slice(0, 10);
+      const checkOut = new Date(checkIn.getTime() + 2 * 86_400_000);
+      await guest.goto(`/listings/${listingId}?checkIn=${day(checkIn)}&checkOut=${day(checkOut)}&guests=2`);
+      await guest.getByTestId('book-button').click();
+      await guest.waitForURL('**/trips/**');
+      await guest
+        .locator('[data-testid="booking-status"] [data-status="confirmed"]')
+        .waitFor({ timeout: 30_000 });
+      await guestContext.close();
+
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await signIn(page, ADMIN);
+      await page.goto('/finance');
+      await page.getByRole('link', { name: 'Отчёты сверки' }).click();
+      await page.waitForURL('**/finance/reconciliation');
+      await page.getByTestId('run-reconciliation').click();
+      await page.waitForURL('**/finance/reconciliation/*?ran', { timeout: 60_000 });
+      assert.equal(await page.getByTestId('form-success').innerText(), 'Сверка выполнена.');
+      assert.ok(Number(await page.getByTestId('checked-ledgerTransactions').innerText()) >= 1);
+      const count = Number(await page.getByTestId('difference-count').innerText());
+      if (count === 0) assert.ok(await page.getByTestId('no-differences').isVisible());
+      else assert.equal(await page.getByTestId('difference').count(), Math.min(count, 200));
+      const csv = await page.request.get((await page.getByTestId('report-csv').getAttribute('href'))!);
+      assert.equal(csv.status(), 200);
+      assert.match(csv.headers()['content-type'] ?? '', /text\/csv/);
+      await screenshot(page, 'reconciliation-report');
+      await page.goto('/finance/reconciliation');
+      assert.ok((await page.getByTestId('report-row').count()) >= 1);
+      await screenshot(page, 'reconciliation-reports');
+      await context.close();
+    },
+  },
+];
