@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { z } from 'zod';
+import { notificationView } from '@kvartirnsk/activities/notifications/activities';
+import {
+  emailWanted,
+  type NotificationDocument,
+  type NotificationPreferencesDocument,
+} from '@kvartirnsk/activities/notifications/models';
 import { createServiceApp } from '@kvartirnsk/lib/http';
-import { type Actor, forbidden, requireActor } from '@kvartirnsk/lib/identity';
+import { type Actor, forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
 import { badRequest, notFound } from '@kvartirnsk/lib/problem';
 import { spendBudget } from '@kvartirnsk/lib/rate-limits';
 import { withoutNul } from '@kvartirnsk/lib/text';
+import { ADMINS_AUDIENCE, LOCALES, NOTIFICATION_KINDS } from '@kvartirnsk/workflows/notifications/contract';
 import { maskContactDetails } from './masking';
 import {
   type ConversationDocument,
@@ -61,6 +68,32 @@ const pageQuery = z
     before: withoutNul(z.string().max(100)).optional(),
   })
   .strict();
+
+const localizedSchema = z.object({ ru: z.string(), en: z.string() });
+
+export const notificationSchema = z.object({
+  id: z.string(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  /** The facts the text was written from (booking, listing, amounts), for clients that render their own. */
+  data: z.record(z.string(), z.unknown()),
+  title: localizedSchema,
+  body: localizedSchema,
+  /** Where in the web app it leads. */
+  path: z.string(),
+  createdAt: z.iso.datetime(),
+  readAt: z.iso.datetime().nullable(),
+});
+
+const notificationKind = z.enum(NOTIFICATION_KINDS);
+
+export const notificationPreferencesSchema = z.object({
+  /** The language of e-mails; null until chosen (then the language the flow knew, else Russian). */
+  locale: z.enum(LOCALES).nullable(),
+  /** Every kind: in-app notifications are always on; e-mail is the user's choice. */
+  kinds: z.record(notificationKind, z.object({ inApp: z.literal(true), email: z.boolean() })),
+});
+
+const notificationParams = z.object({ id: withoutNul(z.string().min(1).max(400)) });
 
 export const messagingRoutes = {
   start: defineRoute({
@@ -120,9 +153,87 @@ export const messagingRoutes = {
     responses: { 200: conversationSchema },
     problems: [403, 404],
   }),
+  notifications: defineRoute({
+    method: 'get',
+    path: '/messaging/notifications',
+    operationId: 'listNotifications',
+    summary: "The caller's notifications, newest first, a page at a time, with the unread count",
+    security: 'bearer',
+    query: z
+      .object({
+        unreadOnly: z
+          .enum(['true', 'false'])
+          .default('false')
+          .transform((value) => value === 'true'),
+        limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(30),
+        /** The oldest notification id of the previous page; the next page holds older ones. */
+        before: withoutNul(z.string().max(400)).optional(),
+      })
+      .strict(),
+    responses: {
+      200: z.object({
+        items: z.array(notificationSchema),
+        unread: z.number().int(),
+        hasMore: z.boolean(),
+      }),
+    },
+  }),
+  readNotification: defineRoute({
+    method: 'post',
+    path: '/messaging/notifications/:id/read',
+    operationId: 'markNotificationRead',
+    summary: 'Mark one notification read',
+    security: 'bearer',
+    params: notificationParams,
+    responses: { 200: notificationSchema },
+    problems: [404],
+  }),
+  readAllNotifications: defineRoute({
+    method: 'post',
+    path: '/messaging/notifications/read-all',
+    operationId: 'markAllNotificationsRead',
+    summary: "Mark every one of the caller's notifications read",
+    security: 'bearer',
+    responses: { 200: z.object({ marked: z.number().int() }) },
+  }),
+  preferences: defineRoute({
+    method: 'get',
+    path: '/messaging/notification-preferences',
+    operationId: 'getNotificationPreferences',
+    summary: 'Which notifications the caller also gets by e-mail, and in which language',
+    security: 'bearer',
+    responses: { 200: notificationPreferencesSchema },
+  }),
+  setPreferences: defineRoute({
+    method: 'put',
+    path: '/messaging/notification-preferences',
+    operationId: 'setNotificationPreferences',
+    summary: 'Switch e-mail on or off per kind and choose the language; kinds not named keep their setting',
+    security: 'bearer',
+    body: z
+      .object({
+        locale: z.enum(LOCALES).optional(),
+        email: z.partialRecord(notificationKind, z.boolean()).optional(),
+      })
+      .strict(),
+    responses: { 200: notificationPreferencesSchema },
+  }),
 };
 
 /** What the service pushes to connected clients (socket.io rooms per user; see realtime.ts). */
+/** Who the caller hears notifications as: themselves, and admins also as one of all admins. */
+const audienceOf = (actor: Actor) =>
+  hasRole(actor, 'admin') ? [actor.userId, ADMINS_AUDIENCE] : [actor.userId];
+
+function preferencesView(preferences: NotificationPreferencesDocument | null) {
+  return {
+    locale: preferences?.locale ?? null,
+    kinds: Object.fromEntries(
+      NOTIFICATION_KINDS.map((kind) => [kind, { inApp: true, email: emailWanted(preferences, kind) }]),
+    ) as z.infer<typeof notificationPreferencesSchema>['kinds'],
+  };
+}
+
 export interface LivePush {
   toUser(userId: string, event: 'message' | 'read', payload: unknown): void;
 }
@@ -177,7 +288,7 @@ const MASKED_NOTICE = {
 };
 
 export function createMessagingApp({ models, live, sendBudget, logger }: MessagingAppDeps) {
-  const { Conversation, Message, Listing } = models;
+  const { Conversation, Message, Listing, Notification, NotificationPreferences } = models;
 
   async function participantConversation(actor: Actor, id: string) {
     const conversation = await Conversation.findById(id).lean<ConversationDocument>();
@@ -325,6 +436,79 @@ export function createMessagingApp({ models, live, sendBudget, logger }: Messagi
         const otherId = side === 'guest' ? conversation.hostId : conversation.guestId;
         live.toUser(otherId, 'read', { conversationId: id, readUntil: now.toISOString() });
         res.json(conversationView(updated!, side));
+      });
+
+      api.mount(app, messagingRoutes.notifications, async (req, res) => {
+        const audience = audienceOf(requireActor(req));
+        const { unreadOnly, limit, before } = messagingRoutes.notifications.query(req);
+        const mine = { userId: { $in: audience } };
+        const filter: Record<string, unknown> = { ...mine, ...(unreadOnly ? { readAt: null } : {}) };
+        if (before) {
+          const anchor = await Notification.findOne({ _id: before, ...mine }).lean();
+          if (!anchor) {
+            throw badRequest('before is not one of your notifications', [
+              { field: 'before', pointer: '/before', detail: 'must be the id of one of your notifications' },
+            ]);
+          }
+          filter.$or = [
+            { createdAt: { $lt: anchor.createdAt } },
+            { createdAt: anchor.createdAt, _id: { $lt: anchor._id } },
+          ];
+        }
+        const [page, unread] = await Promise.all([
+          Notification.find(filter)
+            .sort({ createdAt: -1, _id: -1 })
+            .limit(limit + 1)
+            .lean<NotificationDocument[]>(),
+          Notification.countDocuments({ ...mine, readAt: null }),
+        ]);
+        res.json({
+          items: page.slice(0, limit).map(notificationView),
+          unread,
+          hasMore: page.length > limit,
+        });
+      });
+
+      api.mount(app, messagingRoutes.readNotification, async (req, res) => {
+        const audience = audienceOf(requireActor(req));
+        const { id } = messagingRoutes.readNotification.params(req);
+        const mine = { _id: id, userId: { $in: audience } };
+        // Only the first read counts: reading again keeps when it was first read.
+        await Notification.updateOne({ ...mine, readAt: null }, { $set: { readAt: new Date() } });
+        const notification = await Notification.findOne(mine).lean<NotificationDocument>();
+        if (!notification) throw notFound(`No notification ${id}`);
+        res.json(notificationView(notification));
+      });
+
+      api.mount(app, messagingRoutes.readAllNotifications, async (req, res) => {
+        const audience = audienceOf(requireActor(req));
+        const { modifiedCount } = await Notification.updateMany(
+          { userId: { $in: audience }, readAt: null },
+          { $set: { readAt: new Date() } },
+        );
+        res.json({ marked: modifiedCount });
+      });
+
+      api.mount(app, messagingRoutes.preferences, async (req, res) => {
+        const actor = requireActor(req);
+        const preferences = await NotificationPreferences.findById(actor.userId).lean();
+        res.json(preferencesView(preferences));
+      });
+
+      api.mount(app, messagingRoutes.setPreferences, async (req, res) => {
+        const actor = requireActor(req);
+        const { locale, email } = messagingRoutes.setPreferences.body(req);
+        const changes = {
+          ...(locale ? { locale } : {}),
+          ...Object.fromEntries(Object.entries(email ?? {}).map(([kind, on]) => [`email.${kind}`, on])),
+          updatedAt: new Date(),
+        };
+        const preferences = await NotificationPreferences.findOneAndUpdate(
+          { _id: actor.userId },
+          { $set: changes },
+          { upsert: true, returnDocument: 'after' },
+        ).lean<NotificationPreferencesDocument>();
+        res.json(preferencesView(preferences));
       });
     },
   });

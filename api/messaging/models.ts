@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { notificationModels, type NotificationModels } from '@kvartirnsk/activities/notifications/models';
 
 /** The side of a conversation a participant is on; the guest always starts it, about a listing. */
 export type Side = 'guest' | 'host';
@@ -37,7 +38,8 @@ export interface ListingReplicaDocument {
   title: string;
 }
 
-export interface MessagingModels {
+/** The notification worker pool writes notifications and mail into this database; the API reads them. */
+export interface MessagingModels extends NotificationModels {
   Conversation: Model<ConversationDocument>;
   Message: Model<MessageDocument>;
   Listing: Model<ListingReplicaDocument>;
@@ -82,6 +84,7 @@ export function messagingModels(connection: Connection): MessagingModels {
     Conversation: connection.model('Conversation', conversation),
     Message: connection.model('Message', message),
     Listing: connection.model('ListingReplica', listing),
+    ...notificationModels(connection),
   };
 }
 

@@ -2,15 +2,15 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { CryptoKey } from 'jose';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
+import { socketIoKey, userRoom } from '@kvartirnsk/activities/notifications/live';
 import { verifyAccessToken } from '@kvartirnsk/lib/access-tokens';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { sessionStatus } from '@kvartirnsk/lib/sessions';
+import { ADMINS_AUDIENCE } from '@kvartirnsk/workflows/notifications/contract';
 import type { LivePush } from './app';
 
 /** Where clients connect (through the gateway: /api/messaging/socket.io). */
 export const SOCKET_PATH = '/messaging/socket.io';
-
-const userRoom = (userId: string) => `user:${userId}`;
 
 export interface RealtimeDeps {
   verificationKey: CryptoKey;
@@ -35,9 +35,8 @@ export function createRealtime({ verificationKey, redis, logger }: RealtimeDeps)
   const io = new Server({
     path: SOCKET_PATH,
     serveClient: false,
-    adapter: createAdapter(publisher, subscriber, {
-      key: `${redis.options.keyPrefix ?? ''}socket.io`,
-    }),
+    // The notification workers emit under the same key (activities/notifications/live.ts).
+    adapter: createAdapter(publisher, subscriber, { key: socketIoKey(redis) }),
   });
   io.use((socket, next) => {
     const token: unknown = socket.handshake.auth?.token;
@@ -47,6 +46,8 @@ export function createRealtime({ verificationKey, redis, logger }: RealtimeDeps)
       if (!claims || (await sessionStatus(redis, claims)) !== 'active')
         return next(new Error('unauthenticated'));
       await socket.join(userRoom(claims.userId));
+      // Admins also hear what is addressed to all of them (a listing waiting too long for review).
+      if (claims.roles.includes('admin')) await socket.join(userRoom(ADMINS_AUDIENCE));
       next();
     })().catch((err: unknown) => {
       logger.warn({ err }, 'socket authentication failed');

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import type { ListingDocument } from '@kvartirnsk/activities/listings/listing';
 import { MODERATION_ESCALATED_EVENT } from '@kvartirnsk/activities/listings/listing';
 import { LISTING_EVENTS } from '@kvartirnsk/lib/listing-events';
+import { ADMINS_AUDIENCE } from '../notifications/contract';
 import { approveUpdate, ModerationFailureType, moderationStateQuery, rejectUpdate } from './contract';
 import {
   moderationScenarios,
@@ -31,6 +32,15 @@ async function listingOf(listingId: string): Promise<ListingDocument> {
 
 const eventTypes = (listing: ListingDocument) => listing.pendingEvents.map((event) => event.type);
 
+/** Who was told what about a listing, in order: [recipient, kind, revision, reason]. */
+const notificationsOf = (listingId: string) =>
+  tb.notifications
+    .filter((sent) => 'listingId' in sent.data && sent.data.listingId === listingId)
+    .map((sent) => {
+      const data = sent.data as { contentRevision: number; reason?: string };
+      return [sent.userId, sent.kind, data.contentRevision, data.reason];
+    });
+
 it('publishes a listing that passes every check when the policy allows it', async () => {
   const { listingId, handles } = await tb.withWorker(() => moderationScenarios['auto-published'](tb));
 
@@ -48,6 +58,10 @@ it('publishes a listing that passes every check when the policy allows it', asyn
   ]);
   expect(eventTypes(listing)).toEqual([LISTING_EVENTS.published]);
   expect(listing.pendingEvents[0]?.data).toEqual(JSON.parse(JSON.stringify(listing.published)));
+  expect(notificationsOf(listingId)).toEqual([[listing.hostId, 'listing_approved', 1, undefined]]);
+  expect(tb.notifications.find((sent) => sent.userId === listing.hostId)?.notificationId).toBe(
+    `${handles[0]!.workflowId}:listing_approved:${listing.hostId}`,
+  );
 });
 
 it('waits for an admin when the host is not trusted yet, and publishes on approval', async () => {
@@ -59,6 +73,7 @@ it('waits for an admin when the host is not trusted yet, and publishes on approv
   expect(state.verdict).toEqual({ by: 'admin', adminId: 'admin-1' });
   expect(listing.published?.revision).toBe(2);
   expect(eventTypes(listing)).toEqual([LISTING_EVENTS.published]);
+  expect(notificationsOf(listingId)).toEqual([[listing.hostId, 'listing_approved', 1, undefined]]);
 });
 
 it('shows the failed checks to the admin, and the rejection reason to the host', async () => {
@@ -78,6 +93,9 @@ it('shows the failed checks to the admin, and the rejection reason to the host',
   });
   expect(listing.published).toBeNull();
   expect(listing.pendingEvents).toEqual([]);
+  expect(notificationsOf(listingId)).toEqual([
+    [listing.hostId, 'listing_rejected', 1, 'Уберите телефон и исправьте адрес на карте'],
+  ]);
 });
 
 it('refuses a rejection without a reason, and a second decision', async () => {
@@ -91,7 +109,8 @@ it('refuses a rejection without a reason, and a second decision', async () => {
     await expect(noReason).rejects.toMatchObject({ cause: { type: ModerationFailureType.REASON_REQUIRED } });
 
     await handle.executeUpdate(rejectUpdate, { args: [{ adminId: 'admin-1', reason: 'Мало фото' }] });
-    // The decided revision's workflow has ended, so a second decision finds nothing to update.
+    // Once the host is told, the decided revision's workflow ends, so a second decision finds nothing to update.
+    await handle.result();
     const again = handle.executeUpdate(approveUpdate, { args: [{ adminId: 'admin-2' }] });
     await expect(again).rejects.toThrow(WorkflowNotFoundError);
     expect((await handle.query(moderationStateQuery)).verdict?.adminId).toBe('admin-1');
@@ -114,6 +133,10 @@ it('alerts admins once when nobody reviews in time, and keeps waiting for them',
   expect(listing.moderation).toMatchObject({ status: 'approved', escalated: true });
   expect(eventTypes(listing)).toEqual([MODERATION_ESCALATED_EVENT, LISTING_EVENTS.published]);
   expect(listing.pendingEvents[0]?.data).toMatchObject({ listingId, contentRevision: 1 });
+  expect(notificationsOf(listingId)).toEqual([
+    [ADMINS_AUDIENCE, 'listing_escalated', 1, undefined],
+    [listing.hostId, 'listing_approved', 1, 'Проверено'],
+  ]);
 });
 
 it('keeps the published revision visible while an edit is moderated, and after a rejected edit', async () => {
@@ -140,7 +163,10 @@ it('stops moderating a revision once a newer one is submitted', async () => {
   const [older, newer] = await Promise.all(handles.map((handle) => handle.result()));
   expect(older?.status).toBe('superseded');
   expect(newer?.status).toBe('approved');
-  expect((await listingOf(listingId)).published).toMatchObject({ title: 'Студия у Арбата' });
+  const listing = await listingOf(listingId);
+  expect(listing.published).toMatchObject({ title: 'Студия у Арбата' });
+  // Only the revision that was decided is announced to the host.
+  expect(notificationsOf(listingId)).toEqual([[listing.hostId, 'listing_approved', 2, undefined]]);
 });
 
 it('publishes calendar and price changes of a published listing at once, without moderation', async () => {

@@ -1,12 +1,15 @@
 import {
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ListingActivities } from '@kvartirnsk/activities/listings/activities';
 import { ModerationStatusKey } from '@kvartirnsk/temporal/search-attributes';
+import { ADMINS_AUDIENCE, type ListingNotice } from '../notifications/contract';
+import { notifyQuietly } from '../notifications/notify';
 import {
   approveUpdate,
   type ModerationDecision,
@@ -66,6 +69,21 @@ export async function listingModerationWorkflow(input: ModerationInput): Promise
     advance(status, detail);
     return state;
   };
+  const notice = (reason?: string): ListingNotice => ({ ...ref, ...(reason ? { reason } : {}) });
+  /**
+   * The verdict is final before the host is told, so an admin's Update returns without waiting for the
+   * notification. Moderations recorded before notifications existed replay without them (patched).
+   */
+  const finishTellingHost = async (status: 'approved' | 'rejected', reason?: string) => {
+    finish(status, reason);
+    if (patched('notifications')) {
+      await notifyQuietly(input.hostId, {
+        kind: status === 'approved' ? 'listing_approved' : 'listing_rejected',
+        data: notice(reason),
+      });
+    }
+    return state;
+  };
 
   setHandler(moderationStateQuery, () => state);
   setHandler(supersedeSignal, () => {
@@ -111,7 +129,7 @@ export async function listingModerationWorkflow(input: ModerationInput): Promise
   if (report.failures.length === 0 && autoPublishes(policy, report.hostTrusted)) {
     state.verdict = { by: 'auto' };
     const outcome = await listings.publishRevision({ ...ref, verdict: state.verdict });
-    return finish(outcome === 'published' ? 'approved' : 'superseded');
+    return outcome === 'published' ? finishTellingHost('approved') : finish('superseded');
   }
 
   if (
@@ -125,6 +143,10 @@ export async function listingModerationWorkflow(input: ModerationInput): Promise
   if (!(await condition(settled, policy.escalateAfter))) {
     if ((await listings.escalate(ref)) === 'superseded') return finish('superseded');
     advance('escalated');
+    // Not awaited: an admin's answer must not wait for the alert, which is moot once someone has decided.
+    if (patched('notifications')) {
+      void notifyQuietly(ADMINS_AUDIENCE, { kind: 'listing_escalated', data: notice() });
+    }
     await condition(settled);
   }
   if (superseded || !adminAnswer) return finish('superseded');
@@ -136,5 +158,5 @@ export async function listingModerationWorkflow(input: ModerationInput): Promise
     ? await listings.publishRevision({ ...ref, verdict })
     : await listings.recordModeration({ ...ref, status: 'rejected', failures: state.failures, verdict });
   if (outcome === 'superseded') return finish('superseded');
-  return finish(approved ? 'approved' : 'rejected', decision.reason);
+  return finishTellingHost(approved ? 'approved' : 'rejected', decision.reason);
 }

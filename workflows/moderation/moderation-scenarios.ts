@@ -20,6 +20,8 @@ import {
 import { connectMongo } from '@kvartirnsk/lib/mongo';
 import { HostIdKey, ListingIdKey, ModerationStatusKey } from '@kvartirnsk/temporal/search-attributes';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
+import { NOTIFICATIONS_TASK_QUEUE, type NotifyInput } from '../notifications/contract';
+import { recordingNotifier } from '../notifications/recording-notifier';
 import {
   approveUpdate,
   type ModerationPolicy,
@@ -92,7 +94,9 @@ export interface ModerationTestbed {
   connection: Connection;
   Listing: ListingModel;
   store: ListingStore;
-  /** Runs `act` while a moderation worker with the real activities polls. */
+  /** What the moderations asked the notification pool to deliver (a recording stand-in), in order. */
+  notifications: NotifyInput[];
+  /** Runs `act` while a moderation worker with the real activities polls, and the notifications stand-in. */
   withWorker<T>(act: () => Promise<T>): Promise<T>;
   /** Starts a revision's moderation as the listings API does. */
   startModeration(toStart: ModerationToStart, policy: ModerationPolicy): Promise<ModerationHandle>;
@@ -123,19 +127,28 @@ function testbedOf(
     rules: SCENARIO_RULES,
     urls: PHOTO_URLS,
   });
+  const notifier = recordingNotifier();
   return {
     env,
     connection,
     Listing,
     store: createListingStore({ Listing, nightlyPriceRange: SCENARIO_RULES.nightlyPriceRange }),
+    notifications: notifier.sent,
     async withWorker(act) {
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: SCENARIO_QUEUE,
-        workflowBundle: bundle,
-        activities,
-      });
-      return worker.runUntil(act());
+      const [worker, notificationWorker] = await Promise.all([
+        Worker.create({
+          connection: env.nativeConnection,
+          taskQueue: SCENARIO_QUEUE,
+          workflowBundle: bundle,
+          activities,
+        }),
+        Worker.create({
+          connection: env.nativeConnection,
+          taskQueue: NOTIFICATIONS_TASK_QUEUE,
+          activities: notifier.activities,
+        }),
+      ]);
+      return notificationWorker.runUntil(worker.runUntil(act()));
     },
     async startModeration(toStart, policy) {
       const handle = await env.client.workflow.start(listingModerationWorkflow, {

@@ -133,6 +133,8 @@ export interface RefundRequest {
   reason: string;
   /** Who asked: the cancellation flow, an admin, a dispute. */
   requestedBy: string;
+  /** The guest told of the refund; absent from refunds started before notifications, which refund silently. */
+  guestId?: string;
   /**
    * Given when the host was already paid for the stay: the host's share of this refund, taken back from the
    * payout's transfer (the earnings it reverses become a host receivable until the transfer reversal lands).
@@ -149,6 +151,8 @@ export interface RefundResult {
 
 export interface PayoutRequest {
   bookingId: string;
+  /** The host told of the payout; absent from payouts started before notifications, which pay silently. */
+  hostId?: string;
   /** The host's connected account at the provider. */
   hostAccount: string;
   /** What the guest paid and what of it is the host's, as priced at booking. */

@@ -2,7 +2,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import type { createReconciliationActivities } from '@kvartirnsk/activities/payments/reconciliation';
-import { money } from '@kvartirnsk/lib/money';
+import { money, type Money } from '@kvartirnsk/lib/money';
+import { NOTIFICATIONS_TASK_QUEUE, type NotifyInput } from '../notifications/contract';
+import { recordingNotifier } from '../notifications/recording-notifier';
 import {
   adjustPayoutSignal,
   payoutWorkflowId,
@@ -50,27 +52,52 @@ function recordingActivities() {
   return { calls, activities };
 }
 
+/** The host and guest of the scenarios that name them: payouts and refunds started since notifications. */
+export const SCENARIO_HOST = 'host-scenario';
+export const SCENARIO_GUEST = 'guest-scenario';
+
 export const payoutScenarios = {
-  'payout-paid': undefined,
-  'payout-adjusted': { earned: money(350_000), hostShare: money(300_000) },
-  'payout-nothing-due': { earned: money(0), hostShare: money(0) },
-} as const;
+  /** Without a host id, as payouts started before notifications were. */
+  'payout-paid': {},
+  'payout-adjusted': { adjustment: { earned: money(350_000), hostShare: money(300_000) } },
+  'payout-nothing-due': { adjustment: { earned: money(0), hostShare: money(0) } },
+  /** The host is told once the transfer is made. */
+  'payout-paid-notified': { hostId: SCENARIO_HOST },
+  /** Nothing was transferred, so there is nothing to tell. */
+  'payout-nothing-due-notified': {
+    hostId: SCENARIO_HOST,
+    adjustment: { earned: money(0), hostShare: money(0) },
+  },
+} as const satisfies Record<string, { hostId?: string; adjustment?: { earned: Money; hostShare: Money } }>;
 
 export type PayoutScenario = keyof typeof payoutScenarios;
 
+/**
+ * The payment activities on the scenarios' queue and, on the notifications queue, a recording stand-in for
+ * the notification pool (as the other pool's worker runs it in production).
+ */
 async function withWorker<T>(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundleWithSourceMap,
   activities: Activities | ReconciliationActivities,
   run: () => Promise<T>,
-): Promise<T> {
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: SCENARIO_QUEUE,
-    workflowBundle: bundle,
-    activities,
-  });
-  return worker.runUntil(run);
+): Promise<{ result: T; notifications: NotifyInput[] }> {
+  const notifier = recordingNotifier();
+  const [worker, notificationWorker] = await Promise.all([
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: SCENARIO_QUEUE,
+      workflowBundle: bundle,
+      activities,
+    }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: NOTIFICATIONS_TASK_QUEUE,
+      activities: notifier.activities,
+    }),
+  ]);
+  const result = await notificationWorker.runUntil(worker.runUntil(run));
+  return { result, notifications: notifier.sent };
 }
 
 /** A payout due a day after a check-in two days from now; some scenarios adjust it before it is due. */
@@ -80,6 +107,8 @@ export async function runPayoutScenario(
   name: PayoutScenario,
 ) {
   const { calls, activities } = recordingActivities();
+  const scenario: { hostId?: string; adjustment?: { earned: Money; hostShare: Money } } =
+    payoutScenarios[name];
   const startedAt = await env.currentTimeMs();
   const handle = await env.client.workflow.start(payoutWorkflow, {
     workflowId: payoutWorkflowId(`scenario-${name}`),
@@ -91,22 +120,33 @@ export async function runPayoutScenario(
         earned: money(700_000),
         hostShare: money(582_000),
         payAt: new Date(startedAt + 3 * DAY_MS).toISOString(),
+        ...(scenario.hostId ? { hostId: scenario.hostId } : {}),
       },
     ],
   });
-  const result = await withWorker(env, bundle, activities, async () => {
-    const adjustment = payoutScenarios[name];
-    if (adjustment) await handle.signal(adjustPayoutSignal, adjustment);
+  const { result, notifications } = await withWorker(env, bundle, activities, async () => {
+    if (scenario.adjustment) await handle.signal(adjustPayoutSignal, scenario.adjustment);
     return handle.result();
   });
-  return { result, calls, handle, startedAt };
+  return { result, calls, notifications, handle, startedAt };
 }
 
 export const refundScenarios = {
-  refund: undefined,
+  /** Without a guest id, as refunds started before notifications were. */
+  refund: {},
   /** The host was paid before the cancellation: their share of the refund is clawed back. */
-  'refund-after-payout': { transferId: 'tr_test', hostShare: money(236_100) },
-} as const;
+  'refund-after-payout': { payoutClawback: { transferId: 'tr_test', hostShare: money(236_100) } },
+  /** The guest is told of the refund. */
+  'refund-notified': { guestId: SCENARIO_GUEST },
+  /** The guest is told while the host's share is clawed back. */
+  'refund-after-payout-notified': {
+    guestId: SCENARIO_GUEST,
+    payoutClawback: { transferId: 'tr_test', hostShare: money(236_100) },
+  },
+} as const satisfies Record<
+  string,
+  { guestId?: string; payoutClawback?: { transferId: string; hostShare: Money } }
+>;
 
 export type RefundScenario = keyof typeof refundScenarios;
 
@@ -117,7 +157,8 @@ export async function runRefundScenario(
 ) {
   const { calls, activities } = recordingActivities();
   const bookingId = `scenario-${name}`;
-  const payoutClawback = refundScenarios[name];
+  const scenario: { guestId?: string; payoutClawback?: { transferId: string; hostShare: Money } } =
+    refundScenarios[name];
   const handle = await env.client.workflow.start(refundWorkflow, {
     workflowId: refundWorkflowId(bookingId, 'cancellation'),
     taskQueue: SCENARIO_QUEUE,
@@ -128,12 +169,12 @@ export async function runRefundScenario(
         amount: money(277_800),
         reason: 'guest cancelled',
         requestedBy: 'guest',
-        ...(payoutClawback ? { payoutClawback } : {}),
+        ...scenario,
       },
     ],
   });
-  const result = await withWorker(env, bundle, activities, () => handle.result());
-  return { result, calls, handle };
+  const { result, notifications } = await withWorker(env, bundle, activities, () => handle.result());
+  return { result, calls, notifications, handle };
 }
 
 type ReconciliationActivities = ReturnType<typeof createReconciliationActivities>;
@@ -186,6 +227,6 @@ export async function runReconciliationScenario(
     taskQueue: SCENARIO_QUEUE,
     args: [request],
   });
-  const result = await withWorker(env, bundle, activities, () => handle.result());
+  const { result } = await withWorker(env, bundle, activities, () => handle.result());
   return { result, calls, handle, startedAt };
 }

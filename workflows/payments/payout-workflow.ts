@@ -1,4 +1,5 @@
-import { setHandler, sleep } from '@temporalio/workflow';
+import { patched, setHandler, sleep } from '@temporalio/workflow';
+import { notifyQuietly } from '../notifications/notify';
 import { adjustPayoutSignal, type PayoutRequest, type PayoutResult } from './contract';
 import { payments } from './provider-activities';
 
@@ -23,5 +24,11 @@ export async function payoutWorkflow(request: PayoutRequest): Promise<PayoutResu
     hostAccount: request.hostAccount,
     amount: due.hostShare,
   });
+  if (request.hostId && patched('notifications')) {
+    await notifyQuietly(request.hostId, {
+      kind: 'payout_sent',
+      data: { bookingId: request.bookingId, amount: due.hostShare },
+    });
+  }
   return { status: 'paid', transferId, hostShare: due.hostShare };
 }

@@ -1,3 +1,5 @@
+import { patched } from '@temporalio/workflow';
+import { notifyQuietly } from '../notifications/notify';
 import type { RefundRequest, RefundResult } from './contract';
 import { payments } from './provider-activities';
 
@@ -14,6 +16,20 @@ export async function refundWorkflow(request: RefundRequest): Promise<RefundResu
     amount: request.amount,
     reason: request.reason,
   });
+  // The guest hears of the refund while the host's share is clawed back, which may retry for hours.
+  const guestTold =
+    request.guestId && patched('notifications')
+      ? notifyQuietly(request.guestId, {
+          kind: 'refund_issued',
+          data: { bookingId: request.bookingId, amount: request.amount },
+        })
+      : undefined;
+  const result = await clawBack(request, refundId);
+  await guestTold;
+  return result;
+}
+
+async function clawBack(request: RefundRequest, refundId: string): Promise<RefundResult> {
   const clawback = request.payoutClawback;
   if (!clawback) return { refundId, amount: request.amount };
   await payments.reverseEarnings({
