@@ -7,6 +7,8 @@ import type { createReviewWindowStarter } from '@kvartirnsk/activities/reviews/w
 import { money } from '@kvartirnsk/lib/money';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
 import { PAYMENTS_TASK_QUEUE, PaymentFailureType, payoutWorkflowId } from '../payments/contract';
+import { NOTIFICATIONS_TASK_QUEUE } from '../notifications/contract';
+import { recordingNotifier } from '../notifications/recording-notifier';
 import { REVIEWS_TASK_QUEUE, type ReviewWindowInput } from '../reviews/contract';
 import {
   approveUpdate,
@@ -297,13 +299,29 @@ export async function runBookingScenario(
       },
     } satisfies ReturnType<typeof createReviewWindowStarter>,
   });
+  // The notification pool's side, standing in: the real activity is tested in activities/notifications.
+  const notifier = recordingNotifier();
+  const notificationWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: NOTIFICATIONS_TASK_QUEUE,
+    activities: notifier.activities,
+  });
   const result = await bookingWorker.runUntil(
     paymentWorker.runUntil(
-      reviewWorker.runUntil(async () => {
-        await scenario.act?.(handle, env);
-        return handle.result();
-      }),
+      reviewWorker.runUntil(
+        notificationWorker.runUntil(async () => {
+          await scenario.act?.(handle, env);
+          return handle.result();
+        }),
+      ),
     ),
   );
-  return { result, calls: activities.calls, handle, startedAt: now, reviewWindowsOpened };
+  return {
+    result,
+    calls: activities.calls,
+    handle,
+    startedAt: now,
+    reviewWindowsOpened,
+    notifications: notifier.sent,
+  };
 }

@@ -16,6 +16,8 @@ afterAll(async () => {
 });
 
 const statuses = (state: { history: Array<{ status: string }> }) => state.history.map((step) => step.status);
+const told = (notifications: Array<{ userId: string; kind: string }>) =>
+  notifications.map((notification) => `${notification.userId}:${notification.kind}`);
 
 describe('bookingWorkflow', () => {
   it('Instant Book: confirms at once, sleeps until check-out in simulated time, completes the stay', async () => {
@@ -43,7 +45,7 @@ describe('bookingWorkflow', () => {
   });
 
   it('Request to Book: waits for the host, captures on approval', async () => {
-    const { result, calls } = await runBookingScenario(env, bundles, 'request-approved');
+    const { result, calls, notifications } = await runBookingScenario(env, bundles, 'request-approved');
 
     expect(statuses(result)).toEqual([
       'requested',
@@ -65,11 +67,20 @@ describe('bookingWorkflow', () => {
       'transferToHost:630500',
       'completeStay',
     ]);
+    expect(told(notifications)).toEqual([
+      'host-1:booking_requested',
+      'guest-1:booking_approved',
+      'guest-1:booking_confirmed',
+      // The payout (the payment pool's workflow) tells the host too.
+      'host-1:payout_sent',
+    ]);
   });
 
   it('a declined request voids the hold and frees the dates, in that order', async () => {
-    const { result, calls } = await runBookingScenario(env, bundles, 'request-declined');
+    const { result, calls, notifications } = await runBookingScenario(env, bundles, 'request-declined');
 
+    expect(told(notifications)).toEqual(['host-1:booking_requested', 'guest-1:booking_declined']);
+    expect(notifications[1]?.data).toMatchObject({ reason: 'Renovation' });
     expect(result.status).toBe('declined');
     expect(result.failure).toEqual({ type: 'Declined', message: 'Renovation' });
     expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:declined']);

@@ -38,6 +38,8 @@ import {
 import { paymentWorkflow } from '../payments/payment-workflow';
 import { payoutWorkflow } from '../payments/payout-workflow';
 import { refundWorkflow } from '../payments/refund-workflow';
+import type { BookingNotice, NotificationKind } from '../notifications/contract';
+import { notifyQuietly } from '../notifications/notify';
 import { DEFAULT_REMINDERS, DEFAULT_REVIEW_WINDOW, REVIEWS_TASK_QUEUE } from '../reviews/contract';
 import { money, type Money } from '@kvartirnsk/lib/money';
 import { computeRefund } from './cancellation-policy';
@@ -135,6 +137,20 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     upsertSearchAttributes([{ key: BookingStatusKey, value: status }]);
   };
   const settledAfter = (status: BookingStatus) => condition(() => state.status !== status);
+  // Notifications never hold up the flow: started where the step happens, awaited only before the workflow
+  // ends (so none is abandoned). Bookings started before notifications replay without them.
+  const notifying: Array<Promise<void>> = [];
+  const tell = (userId: string, kind: Extract<NotificationKind, `booking_${string}`>, reason?: string) => {
+    if (!patched('notifications')) return;
+    const data: BookingNotice = {
+      bookingId: request.bookingId,
+      listingId: request.listingId,
+      checkIn: request.checkIn,
+      checkOut: request.checkOut,
+      ...(reason ? { reason } : {}),
+    };
+    notifying.push(notifyQuietly(userId, { kind, data }));
+  };
   const requireHostOf = (decision: HostDecision) => {
     if (decision.by !== 'admin' && decision.actorId !== state.quote?.hostId) {
       throw ApplicationFailure.create({
@@ -265,6 +281,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
       state.approvalDeadline = deadline.toISOString();
       await bookings.awaitApproval(request.bookingId, state.approvalDeadline);
       advance('awaiting_approval');
+      tell(quote.hostId, 'booking_requested');
       const answered = await condition(
         () => hostAnswer !== undefined || cancellation !== undefined,
         terms.approvalWindow,
@@ -280,6 +297,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
           hostAnswer.decision.reason ?? 'The host declined the request',
         );
       }
+      tell(request.guestId, 'booking_approved');
     }
 
     await payment.signal(paymentCommandSignal, 'capture');
@@ -293,6 +311,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     compensations.length = 0;
     await bookings.confirmBooking(request.bookingId, authorization.paymentIntentId);
     advance('confirmed');
+    tell(request.guestId, 'booking_confirmed');
   } catch (err) {
     const ending = endingOf(err);
     state.failure = { type: ending.type, message: ending.message };
@@ -305,6 +324,8 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
       for (const compensate of compensations) await compensate(ending.status);
     });
     advance(ending.status, ending.message);
+    if (ending.status !== 'failed') tell(request.guestId, `booking_${ending.status}`, ending.message);
+    await Promise.all(notifying);
     return state;
   }
 
@@ -321,6 +342,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
         hostAccount: hostAccountOf(quote.hostId),
         earned: quote.total,
         hostShare: quote.hostPayout,
+        ...(patched('notifications') ? { hostId: quote.hostId } : {}),
         payAt: new Date(Date.parse(quote.checkInAt) + PAYOUT_DELAY_MS).toISOString(),
       },
     ],
@@ -354,6 +376,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
         remindBefore: DEFAULT_REMINDERS,
       });
     }
+    await Promise.all(notifying);
     return state;
   }
 
@@ -404,12 +427,15 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
           amount: refund.total,
           reason,
           requestedBy: cancellation.by,
+          ...(patched('notifications') ? { guestId: request.guestId } : {}),
           ...(clawback ? { payoutClawback: clawback } : {}),
         },
       ],
     });
   }
   advance('cancelled', refund.rule);
+  tell(request.guestId, 'booking_cancelled', reason);
+  await Promise.all(notifying);
   return state;
 }
 
