@@ -16,6 +16,13 @@ import { domainEvent } from '@kvartirnsk/lib/events';
 import { type Actor, identityHeaders } from '@kvartirnsk/lib/identity';
 import { createLogger } from '@kvartirnsk/lib/logger';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
+import { createTestRedis, type TestRedis } from '@kvartirnsk/lib/testing-redis';
+import { connectMongo } from '@kvartirnsk/lib/mongo';
+import { createNotificationActivities } from '@kvartirnsk/activities/notifications/activities';
+import { createLiveEmitter } from '@kvartirnsk/activities/notifications/live';
+import { notificationModels, type NotificationModels } from '@kvartirnsk/activities/notifications/models';
+import { NOTIFICATIONS_TASK_QUEUE } from '@kvartirnsk/workflows/notifications/contract';
+import type { Connection } from 'mongoose';
 import { bundleWorkflows, connectTestClient, startTestWorkers } from '@kvartirnsk/temporal/testing';
 import {
   BOOKINGS_TASK_QUEUE,
@@ -27,13 +34,16 @@ import { PAYMENTS_TASK_QUEUE, paymentWorkflowId } from '@kvartirnsk/workflows/pa
 import { createBookingsApp } from './app';
 import { applyListingEvent } from './listing-replica';
 
-// The booking flow end to end on real parts: the bookings API, the Temporal dev server, both worker pools
-// (booking and payment workflows), Postgres with the exclusion constraint, the ledger, and stripe-mock.
+// The booking flow end to end on real parts: the bookings API, the Temporal dev server, the booking, payment and
+// notification pools, Postgres with the exclusion constraint, the ledger, stripe-mock, FerretDB and Redis.
 let bookingsDb: TestDatabase<BookingsDatabase>;
 let paymentsDb: TestDatabase<PaymentsDatabase>;
 let temporal: Client;
 let workers: { stop(): Promise<void> };
 let provider: StripeFaultProxy;
+let notificationsMongo: Connection;
+let notifications: NotificationModels;
+let notificationsRedis: TestRedis;
 let app: ReturnType<typeof createBookingsApp>;
 /** The same service with a short approval window, for requests that must expire within the test. */
 let hastyApp: ReturnType<typeof createBookingsApp>;
@@ -71,6 +81,12 @@ beforeAll(async () => {
   await applyListingEvent(bookingsDb.db, listing(INSTANT, true));
   await applyListingEvent(bookingsDb.db, listing(REQUEST, false));
   temporal = await connectTestClient();
+  notificationsMongo = await connectMongo(
+    process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017',
+    `test_booking_notifications_${randomUUID().slice(0, 8)}`,
+  );
+  notifications = notificationModels(notificationsMongo);
+  notificationsRedis = createTestRedis('booking-notifications');
   const stripeConfig = loadConfig(stripeConfigShape);
   provider = await startStripeFaultProxy(stripeConfig.STRIPE_API_BASE);
   const [bookingWorkflows, paymentWorkflows] = await Promise.all([
@@ -92,6 +108,14 @@ beforeAll(async () => {
       activities: createPaymentActivities({
         stripe: createStripe({ ...stripeConfig, STRIPE_API_BASE: provider.url }),
         db: paymentsDb.db,
+      }),
+    },
+    {
+      taskQueue: NOTIFICATIONS_TASK_QUEUE,
+      activities: createNotificationActivities({
+        models: notifications,
+        emitter: createLiveEmitter(notificationsRedis.redis),
+        webBaseUrl: 'http://localhost:3000',
       }),
     },
   ]);
@@ -120,6 +144,9 @@ afterAll(async () => {
   await temporal?.connection.close();
   await bookingsDb?.drop();
   await paymentsDb?.drop();
+  await notificationsMongo?.dropDatabase();
+  await notificationsMongo?.close();
+  await notificationsRedis?.drop();
 });
 
 let nextDay = 10;
@@ -402,6 +429,15 @@ describe('cancelling a confirmed booking', () => {
       .where('id', '=', body.bookingId)
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('cancelled');
+    // The guest hears of both, through the notification pool.
+    const told = await eventually(
+      () =>
+        notifications.Notification.find({ userId: GUEST.userId, 'data.bookingId': body.bookingId })
+          .lean()
+          .then((found) => found.map((notification) => notification.kind).sort()),
+      (kinds) => kinds.length === 3,
+    );
+    expect(told).toEqual(['booking_cancelled', 'booking_confirmed', 'refund_issued']);
   });
 });
 
