@@ -1,20 +1,42 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { DEMO_HOSTS, DEMO_LISTINGS, type DemoListingKey } from '../scripts/seed/demo-listings';
+import { Gateway } from '../scripts/seed/gateway-client';
 import { newContext, screenshot } from './browser';
 
 // Every journey runs against the real stack: the web app on WEB_URL, which calls the gateway, the services,
 // Temporal and the payment mock. Accounts: the demo ones (scripts/demo-data.ts) and the local admin
-// (api/users/create-admin.ts); new accounts are signed up through the UI with unique addresses.
+// (api/users/create-admin.ts); new accounts are signed up through the UI with unique addresses. The demo
+// listings' ids are the listings service's, found through the gateway (GATEWAY_URL) by their host and title.
 
-const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'kvartirnsk-demo';
+const GATEWAY = new Gateway(process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080');
 const ADMIN = {
   email: process.env.ADMIN_EMAIL ?? 'admin@kvartirnsk.local',
   password: process.env.ADMIN_PASSWORD ?? 'kvartirnsk-admin-local',
 };
-const OLEG = { email: 'oleg@kvartirnsk.local', password: DEMO_PASSWORD };
-const INSTANT_LISTING = 'demo-moscow-arbat';
-const REQUEST_LISTING = 'demo-sochi-sea';
+const OLEG = DEMO_HOSTS.oleg;
+/** Instant Book, flexible cancellation. */
+const INSTANT_LISTING: DemoListingKey = 'moscowArbat';
+/** Request to Book, hosted by Oleg. */
+const REQUEST_LISTING: DemoListingKey = 'sochiSea';
+
+const demoListingIds = new Map<DemoListingKey, Promise<string>>();
+
+function demoListingId(key: DemoListingKey): Promise<string> {
+  let id = demoListingIds.get(key);
+  if (!id) {
+    const { host, fields } = DEMO_LISTINGS[key];
+    id = GATEWAY.signIn(DEMO_HOSTS[host].email, DEMO_HOSTS[host].password)
+      .then((session) => GATEWAY.myListingTitled(session, fields.title))
+      .then((listing) => {
+        assert.ok(listing?.published, `"${fields.title}" is not published: run scripts/demo-data.ts`);
+        return listing.id;
+      });
+    demoListingIds.set(key, id);
+  }
+  return id;
+}
 
 export interface Journey {
   name: string;
@@ -165,11 +187,10 @@ export const journeys: Journey[] = [
       const page = await context.newPage();
       await signUp(page, newAccount());
       const stay = freeStay(2);
-      await page.goto(
-        `/listings/${INSTANT_LISTING}?checkIn=${stay.checkIn}&checkOut=${stay.checkOut}&guests=2`,
-      );
+      const listingId = await demoListingId(INSTANT_LISTING);
+      await page.goto(`/listings/${listingId}?checkIn=${stay.checkIn}&checkOut=${stay.checkOut}&guests=2`);
       await screenshot(page, 'listing');
-      await book(page, INSTANT_LISTING, stay);
+      await book(page, listingId, stay);
       await waitForStatus(page, 'confirmed');
       await page.getByTestId('quote').waitFor();
       await screenshot(page, 'trip-confirmed');
@@ -199,7 +220,7 @@ export const journeys: Journey[] = [
       const renterContext = await newContext(browser);
       const renter = await renterContext.newPage();
       await signUp(renter, newAccount());
-      const bookingId = await book(renter, REQUEST_LISTING, freeStay(3));
+      const bookingId = await book(renter, await demoListingId(REQUEST_LISTING), freeStay(3));
       await waitForStatus(renter, 'awaiting_approval');
       assert.match(await renter.getByTestId('countdown').innerText(), /Осталось времени на ответ: 23 ч/);
       await screenshot(renter, 'trip-awaiting');
@@ -254,7 +275,7 @@ export const journeys: Journey[] = [
       const guestContext = await newContext(browser);
       const guest = await guestContext.newPage();
       await signUp(guest, newAccount());
-      const bookingId = await book(guest, INSTANT_LISTING, freeStay(2));
+      const bookingId = await book(guest, await demoListingId(INSTANT_LISTING), freeStay(2));
       await waitForStatus(guest, 'confirmed');
 
       const context = await newContext(browser);
