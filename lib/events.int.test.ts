@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   connectEventBus,
   consumeEvents,
+  consumeIdempotentEvents,
   DOMAIN_EXCHANGE,
   domainEvent,
   enqueueEvent,
@@ -14,6 +15,7 @@ import {
   processedEventsMigration,
   type ProcessedEventsTables,
 } from './events';
+import { z } from 'zod';
 import { createLogger } from './logger';
 import { createTestDatabase, eventually, type TestDatabase } from './testing';
 
@@ -106,4 +108,33 @@ it('drops malformed messages instead of redelivering them forever', async () => 
   const { messageCount } = await bus.channel.checkQueue(queue);
   expect(messageCount).toBe(0);
   await consumer.cancel();
+});
+
+it('drops an event whose data the handler cannot read, so the events behind it still flow', async () => {
+  const idempotentQueue = `test.events.unreadable.${randomUUID()}`;
+  const handled: DomainEvent[] = [];
+  const consumer = await consumeIdempotentEvents({
+    bus,
+    queue: idempotentQueue,
+    bindings: [routingKey],
+    logger,
+    prefetch: 1,
+    handle: async (event) => {
+      z.object({ n: z.number() }).parse(event.data);
+      handled.push(event);
+    },
+  });
+  const unreadable = domainEvent('test', routingKey, { n: 'not a number' });
+  const readable = domainEvent('test', routingKey, { n: 4 });
+  publishEvent(bus.channel, unreadable);
+  publishEvent(bus.channel, readable);
+  await bus.channel.waitForConfirms();
+
+  await eventually(
+    async () => handled.map((e) => e.id),
+    (ids) => ids.includes(readable.id),
+  );
+  expect(handled.map((e) => e.id)).toEqual([readable.id]);
+  await consumer.cancel();
+  await bus.channel.deleteQueue(idempotentQueue);
 });

@@ -209,8 +209,8 @@ export interface Subscription {
 /**
  * Consumes domain events with a handler that is idempotent by construction (upserts keyed by ids, versioned
  * writes): RabbitMQ delivers at least once, so a redelivered event must leave the same state. A malformed
- * message is rejected without requeue (it would never succeed); a failing handler requeues; a message is
- * acknowledged only after its handler finished.
+ * message, or one whose data the handler's schema rejects (a ZodError), is dropped without requeue (it would
+ * never succeed); any other failure requeues; a message is acknowledged only after its handler finished.
  */
 export async function consumeIdempotentEvents(
   options: SubscriptionOptions & { handle: (event: DomainEvent) => Promise<void> },
@@ -235,6 +235,16 @@ export async function consumeIdempotentEvents(
       await handle(event);
       channel.ack(message);
     } catch (err) {
+      if (err instanceof z.ZodError) {
+        // Data this consumer cannot read now will not read later either: requeueing it would only block the
+        // messages behind it.
+        logger.error(
+          { err, queue, eventId: event.id, type: event.type },
+          'dropping event with unreadable data',
+        );
+        channel.reject(message, false);
+        return;
+      }
       logger.warn({ err, queue, eventId: event.id, type: event.type }, 'event handler failed; requeueing');
       channel.nack(message, false, true);
     }

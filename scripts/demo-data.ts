@@ -144,9 +144,18 @@ async function ensureListing({ session: host, listings }: DemoHost, admin: Sessi
     });
     did.push('created');
   }
+  // One upload at a time, each after the moderation of the previous revision has written its verdict: FerretDB
+  // 1.x (the local MongoDB-wire server) applies a single-document update as read-then-rewrite, so two writers
+  // racing on one listing can lose a write (real MongoDB does not). Re-reading also repairs a lost photo.
   const photosBefore = listing.photos.length;
-  for (let index = photosBefore + 1; index <= PHOTOS_PER_LISTING; index++) {
-    listing = await uploadPhoto(host, listing, demo, index);
+  for (;;) {
+    const current = await until(`the checks of "${listing.title}"`, async () => {
+      const view = await ownView(host, listing!.id);
+      return view.moderation.status === 'checking' ? undefined : view;
+    });
+    listing = current;
+    if (current.photos.length >= PHOTOS_PER_LISTING) break;
+    listing = await uploadPhoto(host, current, demo, current.photos.length + 1);
   }
   if (listing.photos.length > photosBefore)
     did.push(`${listing.photos.length - photosBefore} photos uploaded`);
