@@ -332,7 +332,11 @@ describe('a host and an admin through moderation', () => {
     // With nothing published the host is not trusted any more, so an admin looks again.
     await moderationOf(listingId, host, 'awaiting_review');
     await request(app).post(`/listings/${listingId}/approve`).set(admin).send({});
-    const back = await request(app).get(`/listings/${listingId}`);
+    // The approval returns once decided; publishing is the workflow's next step.
+    const back = await eventually(
+      () => request(app).get(`/listings/${listingId}`),
+      (res) => res.status === 200,
+    );
     expect(back.body).toMatchObject({ listingId, revision: before.revision + 2 });
   });
 });
