@@ -203,12 +203,21 @@ export const moreJourneys: Journey[] = [
       const guestContext = await newContext(browser);
       const guest = await guestContext.newPage();
       await signUp(guest, newAccount());
-      await guest.goto(`/listings/${listingId}`);
       // The phone number is hidden until a booking is confirmed.
       const question = 'Здравствуйте! Свободно ли в мае? Мой телефон +7 912 345-67-89';
-      await guest.getByLabel('Ваш вопрос').fill(question);
-      await guest.getByTestId('ask-host').click();
-      await guest.waitForURL('**/messages/**');
+      // Messaging learns of a new listing from its published event, moments after search does: until then the
+      // question is refused (404) and the guest asks again.
+      for (let attempt = 1; ; attempt++) {
+        await guest.goto(`/listings/${listingId}`);
+        await guest.getByLabel('Ваш вопрос').fill(question);
+        await guest.getByTestId('ask-host').click();
+        try {
+          await guest.waitForURL('**/messages/**', { timeout: 10_000 });
+          break;
+        } catch (err) {
+          if (attempt === 6) throw err;
+        }
+      }
       assert.ok(
         await guest.getByTestId('masked-notice').isVisible(),
         'the sender is told contacts were hidden',
