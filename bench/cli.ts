@@ -9,7 +9,7 @@ export interface BenchOptions {
   duration: number;
   connections: number;
   /** Run only one benchmark. */
-  only?: 'booking' | 'gateway' | 'search';
+  only?: Benchmark;
 }
 
 const positive = (name: string, value: string | undefined, fallback: number): number => {
@@ -33,8 +33,8 @@ export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
     },
   });
   const only = values.only;
-  if (only !== undefined && only !== 'booking' && only !== 'gateway' && only !== 'search') {
-    throw new Error(`--only must be booking, gateway or search, got ${only}`);
+  if (only !== undefined && !isBenchmark(only)) {
+    throw new Error(`--only must be ${BENCHMARKS.join(', ')}, got ${only}`);
   }
   const concurrency = positive('concurrency', values.concurrency, 20);
   return {
@@ -46,3 +46,7 @@ export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
     only,
   };
 }
+
+const BENCHMARKS = ['booking', 'gateway', 'search', 'chaos'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+const isBenchmark = (name: string): name is Benchmark => (BENCHMARKS as readonly string[]).includes(name);

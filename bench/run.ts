@@ -4,15 +4,26 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runGatewayBenchmark } from './gateway';
 import { RESULTS_DIR, writeResult } from './results';
+import { runChaos } from './chaos/harness';
+import { fullRunOptions } from './chaos/options';
+import { chaosSummary } from './chaos/report';
 import { runSearchBenchmark, searchSummary } from './search';
 import { writeSummary } from './summary';
 
 // `npm run bench`: the booking, gateway and search benchmarks, one after the other so none takes CPU from
 // another; results in bench/results/<name>.json, bench/results/SUMMARY.md and bench/results/SEARCH.md.
 // Options: --count N --concurrency C --warmup W (booking), --duration S --connections K (gateway),
-// --only booking|gateway|search.
+// --only booking|gateway|search; --only chaos runs the chaos harness (long, and it needs the bench namespace to
+// itself), which `npm run bench:chaos` also runs.
 async function main() {
   const options = parseBenchOptions();
+  if (options.only === 'chaos') {
+    const result = await runChaos(fullRunOptions());
+    console.log(`wrote ${writeResult('chaos', result)}`);
+    writeFileSync(path.join(RESULTS_DIR, 'CHAOS.md'), chaosSummary(result));
+    if (!result.ok) process.exitCode = 1;
+    return;
+  }
   const wanted = (name: NonNullable<typeof options.only>) =>
     options.only === undefined || options.only === name;
   if (wanted('booking')) {

@@ -1,0 +1,73 @@
+import { Client, Connection } from '@temporalio/client';
+import { assertQueuesFree, type ChaosResult, runChaos } from './chaos/harness';
+import { ciRunOptions } from './chaos/options';
+
+// The chaos run in small: ~40 bookings of every scenario while a booking and a payment worker process are
+// SIGKILLed and restarted and the provider times out, loses answers and fails with 5xx; no server restarts
+// (the stack is shared). Every invariant must hold, and the run must leave no worker or workflow behind.
+const options = ciRunOptions();
+let result: ChaosResult;
+let startedAt: Date;
+
+beforeAll(async () => {
+  startedAt = new Date();
+  result = await runChaos(options);
+}, 300_000);
+
+it('injects the planned faults and restarts nothing shared', () => {
+  expect(result.faults.injected).toMatchObject({
+    'kill-booking-worker': 1,
+    'kill-payment-worker': 1,
+    'provider-faults': 1,
+    'restart-postgres': 0,
+    'restart-temporal': 0,
+  });
+  const outage = result.faults.events.find((event) => event.kind === 'provider-faults');
+  expect(outage?.detail.answered5xx).toBeGreaterThan(0);
+  for (const event of result.faults.events) expect(event.recoveredAfterMs).not.toBeNull();
+});
+
+it('drives every scenario', () => {
+  expect(result.bookings.total).toBe(options.bookings);
+  for (const statuses of Object.values(result.bookings.byScenario)) {
+    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  }
+  expect(result.ledger.transactionsByKind).toMatchObject({
+    capture: expect.any(Number),
+    refund: expect.any(Number),
+    payout: expect.any(Number),
+  });
+  expect(result.ledger.transactionsByKind.refund).toBeGreaterThan(0);
+  expect(result.ledger.transactionsByKind.payout).toBeGreaterThan(0);
+});
+
+it('holds every invariant', () => {
+  const failed = result.invariants.filter((invariant) => !invariant.ok);
+  expect(failed).toEqual([]);
+  expect(result.invariants.map((invariant) => invariant.name)).toEqual(
+    expect.arrayContaining([
+      'every-booking-settled',
+      'no-overlapping-stays',
+      'provider-once-per-idempotency-key',
+      'no-double-capture-refund-or-payout',
+      'ledger-balances',
+      'booking-balances-to-the-kopeck',
+      'reconciliation-clean',
+    ]),
+  );
+  expect(result.ok).toBe(true);
+});
+
+it('leaves no worker polling and no workflow of the run open', async () => {
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: options.namespace });
+    await expect(assertQueuesFree(client, options.namespace)).resolves.toBeUndefined();
+    const { count } = await client.workflow.count(
+      `ExecutionStatus = 'Running' AND StartTime >= '${startedAt.toISOString()}'`,
+    );
+    expect(count).toBe(0);
+  } finally {
+    await connection.close();
+  }
+});
