@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import path from 'node:path';
+import { type ExportedSpan, freePort, listen, otlpReceiver } from '@kvartirnsk/lib/testing-otlp';
 import type { Client } from '@temporalio/client';
 import { eventually } from '@kvartirnsk/lib/testing';
 import { connectTestClient, TEST_NAMESPACE } from '@kvartirnsk/temporal/testing';
@@ -13,47 +13,6 @@ import { trivialWorkflow } from '@kvartirnsk/bench/trivial-workflow';
 // trace of workflow and activity spans at the OTLP endpoint.
 const ROOT = path.resolve(__dirname, '..');
 const TASK_QUEUE = `run-worker-test-${randomUUID()}`;
-
-interface ExportedSpan {
-  name: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  service: string;
-}
-
-/** Collects what an OTLP/HTTP JSON exporter sends, as a collector (Jaeger, the OpenTelemetry Collector) would. */
-function otlpReceiver(spans: ExportedSpan[]): Server {
-  return createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const payload = JSON.parse(body) as {
-        resourceSpans: Array<{
-          resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-          scopeSpans: Array<{ spans: Array<Omit<ExportedSpan, 'service'>> }>;
-        }>;
-      };
-      for (const { resource, scopeSpans } of payload.resourceSpans) {
-        const service = resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 let client: Client;
 let receiver: Server;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import path from 'node:path';
+import { type ExportedSpan, freePort, listen, otlpReceiver } from '@kvartirnsk/lib/testing-otlp';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { usersMigrations, type UsersDatabase } from '@kvartirnsk/api-users/schema';
 
@@ -11,49 +11,8 @@ import { usersMigrations, type UsersDatabase } from '@kvartirnsk/api-users/schem
 // /metrics off its public port, on its internal one.
 const ROOT = path.resolve(__dirname, '../..');
 
-interface ExportedSpan {
-  name: string;
-  kind: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  service: string;
-}
-
 const SERVER = 2;
 const CLIENT = 3;
-
-function otlpReceiver(spans: ExportedSpan[]): Server {
-  return createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const payload = JSON.parse(body) as {
-        resourceSpans: Array<{
-          resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-          scopeSpans: Array<{ spans: Array<Omit<ExportedSpan, 'service'>> }>;
-        }>;
-      };
-      for (const { resource, scopeSpans } of payload.resourceSpans) {
-        const service = resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        for (const scope of scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const spans: ExportedSpan[] = [];
 const processes: ChildProcess[] = [];
