@@ -1,71 +1,32 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
-import { post, refundableOf, transactionKindsOf, transfer } from '@kvartirnsk/activities/payments/ledger';
-import {
-  LedgerAccount,
-  paymentsMigrations,
-  type PaymentsDatabase,
-} from '@kvartirnsk/activities/payments/schema';
-import { createStripe, stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
-import { loadConfig } from '@kvartirnsk/lib/config';
+import { refundableOf, transactionKindsOf } from '@kvartirnsk/activities/payments/ledger';
 import { identityHeaders } from '@kvartirnsk/lib/identity';
-import { createLogger } from '@kvartirnsk/lib/logger';
-import { money } from '@kvartirnsk/lib/money';
-import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
-import { bundleWorkflows, connectTestClient, startTestWorkers } from '@kvartirnsk/temporal/testing';
 import { disputeRefundWorkflowId } from '@kvartirnsk/workflows/payments/contract';
-import { createPaymentsApp } from './app';
+import {
+  capturedBooking as capturedBookingIn,
+  type PaymentsApiStack,
+  startPaymentsApiStack,
+} from './test-support';
 
 // Disputes end to end: the payments API records them and settles them through a RefundWorkflow on the real dev
 // server (a queue of this run's own), refunding through stripe-mock into this file's own ledger.
-const QUEUE = `payments-disputes-${randomBytes(4).toString('hex')}`;
 const ADMIN = identityHeaders({ userId: 'admin-1', roles: ['admin'] });
-let testDb: TestDatabase<PaymentsDatabase>;
-let temporal: Client;
-let workers: { stop(): Promise<void> };
-let app: ReturnType<typeof createPaymentsApp>;
+let testDb: PaymentsApiStack['testDb'];
+let temporal: PaymentsApiStack['temporal'];
+let app: PaymentsApiStack['app'];
+let stack: PaymentsApiStack;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase<PaymentsDatabase>('payments_disputes', paymentsMigrations);
-  const stripe = createStripe(loadConfig(stripeConfigShape));
-  temporal = await connectTestClient();
-  workers = await startTestWorkers([
-    {
-      taskQueue: QUEUE,
-      workflowBundle: await bundleWorkflows('@kvartirnsk/workflows/payments/index'),
-      activities: createPaymentActivities({ stripe, db: testDb.db }),
-    },
-  ]);
-  app = createPaymentsApp({
-    db: testDb.db,
-    temporal,
-    stripe,
-    webhookSecret: 'whsec_unused',
-    logger: createLogger('test', 'silent'),
-    paymentsTaskQueue: QUEUE,
-  });
+  stack = await startPaymentsApiStack('disputes');
+  ({ testDb, temporal, app } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await workers?.stop();
-  await temporal?.connection.close();
-  await testDb?.drop();
+  await stack?.close();
 });
 
-/** A booking whose 7 000 ₽ were captured, as the payment workflow would have posted it. */
-async function capturedBooking(): Promise<string> {
-  const bookingId = randomUUID();
-  await post(testDb.db, {
-    idempotencyKey: `capture-${bookingId}`,
-    kind: 'capture',
-    bookingId,
-    paymentIntentId: `pi_${bookingId.slice(0, 8)}`,
-    entries: transfer(LedgerAccount.PROVIDER_RECEIVABLE, LedgerAccount.GUEST_PREPAYMENTS, money(700_000)),
-  });
-  return bookingId;
-}
+const capturedBooking = () => capturedBookingIn(testDb);
 
 const open = (bookingId: string, body: object, headers = ADMIN) =>
   request(app).post(`/payments/bookings/${bookingId}/disputes`).set(headers).send(body);

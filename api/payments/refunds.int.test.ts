@@ -1,78 +1,31 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
-import { post, transactionKindsOf, transfer } from '@kvartirnsk/activities/payments/ledger';
-import {
-  LedgerAccount,
-  paymentsMigrations,
-  type PaymentsDatabase,
-} from '@kvartirnsk/activities/payments/schema';
-import { createStripe, stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
-import {
-  startStripeFaultProxy,
-  type StripeFaultProxy,
-} from '@kvartirnsk/activities/payments/stripe-fault-proxy';
-import { loadConfig } from '@kvartirnsk/lib/config';
+import { transactionKindsOf } from '@kvartirnsk/activities/payments/ledger';
 import { identityHeaders } from '@kvartirnsk/lib/identity';
-import { createLogger } from '@kvartirnsk/lib/logger';
-import { money } from '@kvartirnsk/lib/money';
-import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
-import { bundleWorkflows, connectTestClient, startTestWorkers } from '@kvartirnsk/temporal/testing';
-import { createPaymentsApp } from './app';
+import {
+  capturedBooking as capturedBookingIn,
+  type PaymentsApiStack,
+  startPaymentsApiStack,
+} from './test-support';
 
 // Admin and finance refunds end to end: the payments API starts a RefundWorkflow on the real dev server, the
 // payment pool refunds through stripe-mock (behind the fault proxy, which counts provider calls) and posts it.
-let testDb: TestDatabase<PaymentsDatabase>;
-let temporal: Client;
-let provider: StripeFaultProxy;
-let workers: { stop(): Promise<void> };
-let app: ReturnType<typeof createPaymentsApp>;
+let testDb: PaymentsApiStack['testDb'];
+let provider: PaymentsApiStack['provider'];
+let app: PaymentsApiStack['app'];
+let stack: PaymentsApiStack;
 const FINANCE = identityHeaders({ userId: 'finance-1', roles: ['finance'] });
-const QUEUE = `payments-refunds-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase<PaymentsDatabase>('payments_refunds', paymentsMigrations);
-  const stripeConfig = loadConfig(stripeConfigShape);
-  provider = await startStripeFaultProxy(stripeConfig.STRIPE_API_BASE);
-  const stripe = createStripe({ ...stripeConfig, STRIPE_API_BASE: provider.url });
-  temporal = await connectTestClient();
-  workers = await startTestWorkers([
-    {
-      taskQueue: QUEUE,
-      workflowBundle: await bundleWorkflows('@kvartirnsk/workflows/payments/index'),
-      activities: createPaymentActivities({ stripe, db: testDb.db }),
-    },
-  ]);
-  app = createPaymentsApp({
-    db: testDb.db,
-    temporal,
-    stripe,
-    webhookSecret: 'whsec_unused',
-    logger: createLogger('test', 'silent'),
-    paymentsTaskQueue: QUEUE,
-  });
+  stack = await startPaymentsApiStack('refunds');
+  ({ testDb, provider, app } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await workers?.stop();
-  await provider?.close();
-  await temporal?.connection.close();
-  await testDb?.drop();
+  await stack?.close();
 });
 
-/** A booking whose 7 000 ₽ were captured, as the payment workflow would have posted it. */
-async function capturedBooking(): Promise<string> {
-  const bookingId = randomUUID();
-  await post(testDb.db, {
-    idempotencyKey: `capture-${bookingId}`,
-    kind: 'capture',
-    bookingId,
-    paymentIntentId: `pi_${bookingId.slice(0, 8)}`,
-    entries: transfer(LedgerAccount.PROVIDER_RECEIVABLE, LedgerAccount.GUEST_PREPAYMENTS, money(700_000)),
-  });
-  return bookingId;
-}
+const capturedBooking = () => capturedBookingIn(testDb);
 
 const refund = (bookingId: string, body: object, headers = FINANCE) =>
   request(app).post(`/payments/bookings/${bookingId}/refunds`).set(headers).send(body);
