@@ -33,28 +33,12 @@ export interface PublishedListing {
 
 // The listings service's host and admin view (api/listings/openapi.ts `ListingView`).
 
-export const LISTING_TYPES = ['flat', 'room', 'house'] as const;
-export const CANCELLATION_POLICIES = ['flexible', 'moderate', 'firm', 'strict'] as const;
-/** The amenities the listing contract knows (lib/listing-events.ts AMENITIES), in its order. */
-export const AMENITIES = [
-  'wifi',
-  'kitchen',
-  'washer',
-  'dryer',
-  'dishwasher',
-  'air_conditioning',
-  'heating',
-  'tv',
-  'workspace',
-  'elevator',
-  'parking',
-  'balcony',
-  'sea_view',
-  'pets_allowed',
-  'smoking_allowed',
-  'family_friendly',
-  'self_check_in',
-] as const satisfies readonly (typeof import('@kvartirnsk/lib/listing-events').AMENITIES)[number][];
+// One list for the service and the forms: the listing contract's.
+export {
+  AMENITIES,
+  CANCELLATION_POLICY_NAMES as CANCELLATION_POLICIES,
+  LISTING_TYPES,
+} from '@kvartirnsk/lib/listing-events';
 
 export type ListingModerationStatus = 'checking' | 'awaiting_review' | 'escalated' | 'approved' | 'rejected' | 'withdrawn';
 
