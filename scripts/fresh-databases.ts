@@ -1,9 +1,12 @@
+import { Connection, WorkflowClient, WorkflowNotFoundError } from '@temporalio/client';
 import { connectMongo } from '@kvartirnsk/lib/mongo';
 import { dropDatabase, ensureDatabase } from '@kvartirnsk/lib/postgres';
 
 // Empty databases for a run of the whole app beside the development stack (scripts/test's browser journeys and
 // API fuzzing): every Postgres and MongoDB database named in the environment is dropped and the Postgres ones
 // created again, so no state of an earlier run (a blocked demo account, a half-made listing) leaks into this one.
+// The run has a Temporal namespace of its own: workflows an earlier run left running there (a request waiting for
+// its host, a stay waiting for check-out) are terminated, or they would wake up against the new databases.
 async function main() {
   const postgres = Object.entries(process.env)
     .filter(([name]) => name.endsWith('_DATABASE_URL'))
@@ -21,9 +24,32 @@ async function main() {
     await connection.dropDatabase();
     await connection.close();
   }
+  const terminated = await terminateRunningWorkflows();
   console.log(
-    `fresh databases: ${[...postgres.map((url) => new URL(url).pathname.slice(1)), ...mongo].join(', ')}`,
+    `${terminated} running workflows terminated; fresh databases: ${[...postgres.map((url) => new URL(url).pathname.slice(1)), ...mongo].join(', ')}`,
   );
+}
+
+async function terminateRunningWorkflows(): Promise<number> {
+  const namespace = process.env.TEMPORAL_NAMESPACE;
+  if (!namespace || namespace === 'default')
+    throw new Error("TEMPORAL_NAMESPACE must name the run's own namespace");
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const client = new WorkflowClient({ connection, namespace });
+  let terminated = 0;
+  for await (const run of client.list({ query: 'ExecutionStatus = "Running"' })) {
+    try {
+      await client
+        .getHandle(run.workflowId, run.runId)
+        .terminate('a fresh run of the whole app (scripts/test)');
+      terminated += 1;
+    } catch (err) {
+      // It finished between the listing and now.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  await connection.close();
+  return terminated;
 }
 
 main().catch((err: unknown) => {
