@@ -40,7 +40,13 @@ export const bookingStateSchema = z.object({
   quote: bookingQuoteSchema.optional(),
   paymentIntentId: z.string().optional(),
   approvalDeadline: z.string().optional(),
-  refund: z.object({ total: moneySchema, rule: z.string() }).optional(),
+  refund: z
+    .object({
+      total: moneySchema,
+      rule: z.string(),
+      settled: z.boolean().optional().describe('The provider has refunded it (absent for older bookings)'),
+    })
+    .optional(),
   providerEvents: z
     .array(z.object({ id: z.string(), type: z.string(), amount: moneySchema.optional(), at: z.string() }))
     .optional(),

@@ -56,8 +56,8 @@ interface Scenario {
   /** The review window this booking's terms ask for; the reviews domain's default if absent. */
   reviewWindow?: string;
   overrides?: Overrides;
-  /** What a guest, host or admin does while the booking runs. */
-  act?: (handle: Handle, env: TestWorkflowEnvironment) => Promise<void>;
+  /** What a guest, host or admin does while the booking runs; what it returns is the scenario's `acted`. */
+  act?: (handle: Handle, env: TestWorkflowEnvironment) => Promise<unknown>;
 }
 
 const opened = (handle: Handle) => handle.executeUpdate(openBookingUpdate);
@@ -101,6 +101,27 @@ export const bookingScenarios = {
       await env.client.workflow
         .getHandle(payoutWorkflowId(parseBookingWorkflowId(handle.workflowId)!))
         .result();
+    },
+  },
+  'cancelled-while-provider-slow': {
+    instantBook: true,
+    // A provider that takes its time with the refund (real time: the time-skipping server never skips past a
+    // running activity).
+    overrides: {
+      refundPayment: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        return 're_test';
+      },
+    },
+    act: async (handle, env) => {
+      await waitForStatus(handle, 'confirmed');
+      const answer = await handle.executeUpdate(cancelUpdate, {
+        args: [{ by: 'guest', actorId: 'guest-1' }],
+      });
+      await env.client.workflow
+        .getHandle(payoutWorkflowId(parseBookingWorkflowId(handle.workflowId)!))
+        .result();
+      return answer;
     },
   },
   'cancelled-after-payout': {
@@ -306,18 +327,19 @@ export async function runBookingScenario(
     taskQueue: NOTIFICATIONS_TASK_QUEUE,
     activities: notifier.activities,
   });
-  const result = await bookingWorker.runUntil(
+  const { acted, result } = await bookingWorker.runUntil(
     paymentWorker.runUntil(
       reviewWorker.runUntil(
         notificationWorker.runUntil(async () => {
-          await scenario.act?.(handle, env);
-          return handle.result();
+          const acted = await scenario.act?.(handle, env);
+          return { acted, result: await handle.result() };
         }),
       ),
     ),
   );
   return {
     result,
+    acted,
     calls: activities.calls,
     handle,
     startedAt: now,

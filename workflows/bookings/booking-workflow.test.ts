@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { BookingFailureType } from './contract';
+import { BookingFailureType, type BookingState } from './contract';
 import { runBookingScenario, type ScenarioBundles, startScenarioEnvironment } from './booking-scenarios';
 
 const DAY_MS = 86_400_000;
@@ -104,25 +104,6 @@ describe('bookingWorkflow', () => {
     expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:cancelled']);
   });
 
-  it('a confirmed booking cancelled by the guest is refunded by the policy, and the payout shrinks to match', async () => {
-    const { result, calls } = await runBookingScenario(env, bundles, 'cancelled-after-confirmation');
-
-    expect(result.status).toBe('cancelled');
-    // Moderate, two days before check-in: half of the nights after the first (1 500 ₽), the cleaning fee
-    // (500 ₽) and the matching share of the service fee (125 ₽).
-    expect(result.refund).toEqual({
-      total: { amount: 212_500, currency: 'RUB' },
-      rule: 'moderate: 50% of unspent nights after the first',
-    });
-    expect(calls.slice(5)).toEqual([
-      'releaseDates:cancelled',
-      'refundPayment:212500',
-      // What the guest still pays is earned at the payout; the host gets their share of the kept price.
-      'recognizeEarnings:487500',
-      'transferToHost:436500',
-    ]);
-  });
-
   it('a declined card frees the dates and never captures', async () => {
     const { result, calls } = await runBookingScenario(env, bundles, 'card-declined');
 
@@ -137,6 +118,26 @@ describe('bookingWorkflow', () => {
     expect(result.status).toBe('failed');
     expect(result.failure?.type).toBe(BookingFailureType.DATES_UNAVAILABLE);
     expect(calls).toEqual(['quoteStay', 'holdDates']);
+  });
+
+  it('a confirmed booking cancelled by the guest is refunded by the policy, and the payout shrinks to match', async () => {
+    const { result, calls } = await runBookingScenario(env, bundles, 'cancelled-after-confirmation');
+
+    expect(result.status).toBe('cancelled');
+    // Moderate, two days before check-in: half of the nights after the first (1 500 ₽), the cleaning fee
+    // (500 ₽) and the matching share of the service fee (125 ₽).
+    expect(result.refund).toEqual({
+      total: { amount: 212_500, currency: 'RUB' },
+      rule: 'moderate: 50% of unspent nights after the first',
+      settled: true,
+    });
+    expect(calls.slice(5)).toEqual([
+      'releaseDates:cancelled',
+      'refundPayment:212500',
+      // What the guest still pays is earned at the payout; the host gets their share of the kept price.
+      'recognizeEarnings:487500',
+      'transferToHost:436500',
+    ]);
   });
 });
 
@@ -167,5 +168,34 @@ describe('bookingWorkflow after the payout', () => {
       'reverseEarnings:630500',
       'reverseTransfer:tr_test:630500',
     ]);
+  });
+});
+
+// Its own time-skipping server too: once a cancellation is answered before its workflow ends, the test server
+// stopped skipping time for the scenarios after it (the main suite runs its early-answered cancellation last).
+describe('bookingWorkflow with a slow provider', () => {
+  let own: Awaited<ReturnType<typeof startScenarioEnvironment>>;
+
+  beforeAll(async () => {
+    own = await startScenarioEnvironment();
+  }, 120_000);
+
+  afterAll(async () => {
+    await own?.env.teardown();
+  });
+
+  it('a cancellation is answered once the dates are free, while the provider is still refunding', async () => {
+    const { result, acted, calls } = await runBookingScenario(
+      own.env,
+      own.bundles,
+      'cancelled-while-provider-slow',
+    );
+
+    const answer = acted as BookingState;
+    expect(answer.status).toBe('cancelled');
+    expect(answer.refund).toMatchObject({ total: { amount: 212_500 }, settled: false });
+    expect(result.status).toBe('cancelled');
+    expect(result.refund?.settled).toBe(true);
+    expect(calls.slice(5, 7)).toEqual(['releaseDates:cancelled', 'refundPayment']);
   });
 });

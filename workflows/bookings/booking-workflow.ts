@@ -393,6 +393,15 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   state.refund = { total: refund.total, rule: refund.rule };
   const reason = cancellation.reason ?? `Cancelled by the ${cancellation.by}`;
   await bookings.releaseDates(request.bookingId, 'cancelled', reason);
+  // The booking is cancelled once its dates are free: the canceller's answer and the state everyone reads say
+  // so at once, while the refund (which may wait out a slow provider) settles afterwards. Bookings cancelled
+  // before this change turned cancelled only after their refund.
+  const cancelledBeforeRefund = patched('cancelled-before-refund');
+  if (cancelledBeforeRefund) {
+    state.refund.settled = refund.total.amount === 0;
+    advance('cancelled', refund.rule);
+    tell(request.guestId, 'booking_cancelled', reason);
+  }
   // The host keeps their share of the price the guest still pays, and no more.
   const subtotal = quote.total.amount - amountOf(quote, 'service_fee').amount;
   const kept = subtotal - refund.nights.amount - refund.cleaningFee.amount;
@@ -433,8 +442,12 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
       ],
     });
   }
-  advance('cancelled', refund.rule);
-  tell(request.guestId, 'booking_cancelled', reason);
+  if (cancelledBeforeRefund) {
+    state.refund.settled = true;
+  } else {
+    advance('cancelled', refund.rule);
+    tell(request.guestId, 'booking_cancelled', reason);
+  }
   await Promise.all(notifying);
   return state;
 }

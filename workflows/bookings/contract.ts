@@ -105,8 +105,11 @@ export interface BookingState {
   paymentIntentId?: string;
   /** Until when the host may approve a request to book. */
   approvalDeadline?: string;
-  /** What a cancelled booking gave back, and by which rule. */
-  refund?: Pick<Refund, 'total' | 'rule'>;
+  /**
+   * What a cancelled booking gives back, and by which rule; `settled` once the provider has refunded it (the
+   * cancellation itself does not wait for the provider).
+   */
+  refund?: Pick<Refund, 'total' | 'rule'> & { settled?: boolean };
   /** Provider events about this booking's payment that happened outside our flow, for finance to act on. */
   providerEvents?: ProviderEvent[];
   /** Why the booking ended without a stay, in words a guest can read. */
