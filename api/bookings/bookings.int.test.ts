@@ -419,6 +419,11 @@ describe('cancelling a confirmed booking', () => {
     // Moderate (the replica's default), more than 5 days before check-in: everything back.
     expect(res.body.refund.total).toEqual(res.body.quote.total);
     expect(again.status).toBe(409);
+    // The cancellation is answered once the dates are free; the refund settles with the provider afterwards.
+    await eventually(
+      async () => (await get(body.bookingId)).body as BookingState,
+      (state) => state.refund?.settled === true,
+    );
     expect(await ledgerKinds(body.bookingId)).toEqual(['authorization', 'capture', 'refund']);
     expect(
       provider.effective(/^\/v1\/refunds$/).filter((call) => call.idempotencyKey?.includes(body.bookingId)),
