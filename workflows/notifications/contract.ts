@@ -104,7 +104,16 @@ export interface NotificationActivities {
   notify(input: NotifyInput): Promise<NotifyOutcome>;
 }
 
-/** One notification per workflow, kind and recipient: the workflow id survives retries, replays and resets. */
-export function notificationId(workflowId: string, kind: NotificationKind, userId: string): string {
-  return `${workflowId}:${kind}:${userId}`;
+/**
+ * One notification per workflow, kind and recipient: the workflow id survives retries, replays and resets.
+ * A workflow that sends one kind to one user more than once (a reminder before each deadline) names the
+ * occasion, derived from its own state, to keep them apart.
+ */
+export function notificationId(
+  workflowId: string,
+  kind: NotificationKind,
+  userId: string,
+  occasion?: string,
+): string {
+  return `${workflowId}:${kind}:${userId}${occasion ? `:${occasion}` : ''}`;
 }

@@ -24,10 +24,15 @@ const notifications = proxyActivities<NotificationActivities>(courtesyDelivery);
 /**
  * Tells `userId` of a step of the calling workflow; resolves once delivered or given up, never rejects
  * (except when the workflow itself is cancelled). Callers guard it with `patched('notifications')` so
- * workflows recorded before notifications replay unchanged.
+ * workflows recorded before notifications replay unchanged. `occasion` tells apart repeats of one kind to
+ * one user (see notificationId()).
  */
-export async function notifyQuietly(userId: string, notice: Notice, locale?: Locale): Promise<void> {
-  const id = notificationId(workflowInfo().workflowId, notice.kind, userId);
+export async function notifyQuietly(
+  userId: string,
+  notice: Notice,
+  { locale, occasion }: { locale?: Locale; occasion?: string } = {},
+): Promise<void> {
+  const id = notificationId(workflowInfo().workflowId, notice.kind, userId, occasion);
   try {
     await notifications.notify({ notificationId: id, userId, ...notice, ...(locale ? { locale } : {}) });
   } catch (err) {

@@ -9,12 +9,16 @@ const HISTORIES_DIR = path.resolve(__dirname, 'histories');
 
 /**
  * Records the review window's histories for replay.test.ts: `node --import tsx
- * workflows/reviews/record-histories.ts [scenario...]` (all scenarios when none is named). Keep the files of
- * earlier versions when the workflow changes (and guard the change with patched()), so windows already open
- * stay replayable.
+ * workflows/reviews/record-histories.ts [--as <tag>] [scenario...]` (all scenarios when none is named). Keep
+ * the files of earlier versions when the workflow changes (and guard the change with patched()), so windows
+ * already open stay replayable: `--as <tag>` files the new recordings as `<scenario>.<tag>.json` beside the
+ * older ones.
  */
 async function main() {
-  const only = new Set(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const tagAt = args.indexOf('--as');
+  const suffix = tagAt >= 0 ? `.${args.splice(tagAt, 2)[1]}` : '';
+  const only = new Set(args);
   const [env, bundle] = await Promise.all([
     createTimeSkippingEnvironment(),
     bundleWorkflows('@kvartirnsk/workflows/reviews/index'),
@@ -25,7 +29,7 @@ async function main() {
       if (only.size > 0 && !only.has(scenario)) continue;
       const { handle } = await runReviewScenario(env, bundle, scenario);
       const history = await handle.fetchHistory();
-      const file = path.join(HISTORIES_DIR, `${scenario}.json`);
+      const file = path.join(HISTORIES_DIR, `${scenario}${suffix}.json`);
       // The same proto-JSON as `temporal workflow show --output json` and the Web UI's download.
       await writeFile(file, JSON.stringify(JSON.parse(historyToJSON(history)), null, 2) + '\n');
       console.log(`recorded ${path.relative(process.cwd(), file)}`);

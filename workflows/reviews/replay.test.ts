@@ -1,19 +1,58 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { replayHistoriesIn } from '@kvartirnsk/temporal/replay';
 import { bundleWorkflows } from '@kvartirnsk/temporal/testing';
 import { reviewScenarios } from './review-scenarios';
 
+const HISTORIES_DIR = path.resolve(__dirname, 'histories');
+/** Recordings made since the window notifies its parties (`record-histories.ts --as notifications`). */
+const NOTIFYING = '.notifications.json';
+/** Windows opened before notifications: the versions a deployment must still replay. */
+const BEFORE_NOTIFICATIONS = ['both-reviewed', 'guest-only', 'none-reviewed'];
+
+interface RecordedHistory {
+  events: Array<{
+    markerRecordedEventAttributes?: {
+      markerName: string;
+      details?: { 'patch-data'?: { payloads: Array<{ data: string }> } };
+    };
+  }>;
+}
+
+/** The patch ids a recorded history's workflow took (patched() returned true). */
+async function patchesIn(file: string): Promise<string[]> {
+  const history = JSON.parse(await readFile(path.join(HISTORIES_DIR, file), 'utf8')) as RecordedHistory;
+  return history.events.flatMap(({ markerRecordedEventAttributes: marker }) =>
+    marker?.markerName === 'core_patch'
+      ? (marker.details?.['patch-data']?.payloads ?? []).map(
+          (payload) => (JSON.parse(Buffer.from(payload.data, 'base64').toString()) as { id: string }).id,
+        )
+      : [],
+  );
+}
+
 // Recorded by workflows/reviews/record-histories.ts. A failure here means a change to the review window would
 // break windows already open: guard the change with patched() instead.
-it('replays every recorded review window history without nondeterminism', async () => {
-  const dir = path.resolve(__dirname, 'histories');
-  const recorded = (await readdir(dir)).filter((file) => file.endsWith('.json')).sort();
+it('replays every recorded review window history, from before and since notifications, without nondeterminism', async () => {
+  const recorded = (await readdir(HISTORIES_DIR)).filter((file) => file.endsWith('.json')).sort();
   const bundle = await bundleWorkflows('@kvartirnsk/workflows/reviews/index');
 
-  const outcomes = await replayHistoriesIn(dir, bundle);
+  const outcomes = await replayHistoriesIn(HISTORIES_DIR, bundle);
 
-  expect(recorded.length).toBeGreaterThanOrEqual(Object.keys(reviewScenarios).length);
   expect(outcomes.map((o) => o.file)).toEqual(recorded);
   expect(outcomes.filter((o) => o.error)).toEqual([]);
+  // Both versions are among them: every scenario as the window runs now, and the windows opened before it
+  // notified, which took no patch.
+  expect(recorded).toEqual(
+    expect.arrayContaining([
+      ...Object.keys(reviewScenarios).map((scenario) => scenario + NOTIFYING),
+      ...BEFORE_NOTIFICATIONS.map((scenario) => `${scenario}.json`),
+    ]),
+  );
+  for (const file of recorded) {
+    expect([file, await patchesIn(file)]).toEqual([
+      file,
+      file.endsWith(NOTIFYING) ? ['review-window-notifications'] : [],
+    ]);
+  }
 });

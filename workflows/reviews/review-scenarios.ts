@@ -1,6 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createReviewActivities } from '@kvartirnsk/activities/reviews/activities';
+import { NOTIFICATIONS_TASK_QUEUE, type NotifyInput } from '../notifications/contract';
+import { recordingNotifier } from '../notifications/recording-notifier';
 import {
   DEFAULT_REMINDERS,
   DEFAULT_REVIEW_WINDOW,
@@ -63,6 +65,14 @@ export const reviewScenarios = {
     },
   },
   'none-reviewed': {},
+  // The host writes between the two reminders (3 days and 1 day before the close): only the guest hears the
+  // second one.
+  'host-writes-between-reminders': {
+    act: async (handle, env) => {
+      await env.sleep('12 days');
+      await hostWrites(handle);
+    },
+  },
 } satisfies Record<string, Scenario>;
 
 export type ReviewScenario = keyof typeof reviewScenarios;
@@ -82,26 +92,59 @@ function recordingActivities(env: TestWorkflowEnvironment) {
   return { activities, reminders, publications };
 }
 
-/** A review window on a worker with recording activities; run the worker to let the window proceed. */
+/** The notification pool standing in: what the window asked it to send, and when in the environment's time. */
+function recordingNotifications(env: TestWorkflowEnvironment) {
+  const notifier = recordingNotifier();
+  const sentAt = new Map<string, number>();
+  const notify = async (input: NotifyInput) => {
+    const outcome = await notifier.activities.notify(input);
+    if (outcome.created) sentAt.set(input.notificationId, await env.currentTimeMs());
+    return outcome;
+  };
+  return {
+    activities: { notify },
+    /** In the order sent, each with the environment's time it was sent at. */
+    sent: () => notifier.sent.map((input) => ({ ...input, sentAt: sentAt.get(input.notificationId)! })),
+  };
+}
+
+/** A review window on workers with recording activities and notifications; `run` lets the window proceed. */
 export async function openReviewWindow(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundleWithSourceMap,
   input: ReviewWindowInput,
 ) {
   const recorded = recordingActivities(env);
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: SCENARIO_QUEUE,
-    workflowBundle: bundle,
-    activities: recorded.activities,
-  });
+  const notifications = recordingNotifications(env);
+  const [worker, notificationWorker] = await Promise.all([
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: SCENARIO_QUEUE,
+      workflowBundle: bundle,
+      activities: recorded.activities,
+    }),
+    // Without a worker on the notifications queue, a pending notification would stop the clock from skipping.
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: NOTIFICATIONS_TASK_QUEUE,
+      activities: notifications.activities,
+    }),
+  ]);
   const startedAt = await env.currentTimeMs();
   const handle = await env.client.workflow.start(reviewWindowWorkflow, {
     workflowId: reviewWindowWorkflowId(input.bookingId),
     taskQueue: SCENARIO_QUEUE,
     args: [input],
   });
-  return { worker, handle, startedAt, reminders: recorded.reminders, publications: recorded.publications };
+  return {
+    /** Runs the review and notification workers while `fn` drives the window. */
+    run: <T>(fn: () => Promise<T>) => worker.runUntil(notificationWorker.runUntil(fn)),
+    handle,
+    startedAt,
+    reminders: recorded.reminders,
+    publications: recorded.publications,
+    notifications: notifications.sent,
+  };
 }
 
 /** Runs one scenario to the window's end: a 14-day window with the default reminders. */
@@ -116,8 +159,8 @@ export async function runReviewScenario(
     window: DEFAULT_REVIEW_WINDOW,
     remindBefore: DEFAULT_REMINDERS,
   });
-  const { worker, handle } = window;
-  const result = await worker.runUntil(async () => {
+  const { run, handle } = window;
+  const result = await run(async () => {
     await scenario.act?.(handle, env);
     return handle.result();
   });

@@ -6,9 +6,11 @@ import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temp
 import {
   ReviewFailureType,
   reviewWindowStateQuery,
+  reviewWindowWorkflowId,
   submitGuestReviewUpdate,
   submitHostReviewUpdate,
 } from './contract';
+import type { NotifyInput } from '../notifications/contract';
 import {
   GUEST_REVIEW,
   HOST_REVIEW,
@@ -24,6 +26,12 @@ const daysBetween = (from: number | string, to: number | string) =>
     ((typeof to === 'string' ? Date.parse(to) : to) - (typeof from === 'string' ? Date.parse(from) : from)) /
       (DAY_MS / 96),
   ) / 96;
+
+/** Who heard what, and on which day of the window; ordered, as notifications due together go out at once. */
+const timeline = (startedAt: number, sent: Array<NotifyInput & { sentAt: number }>) =>
+  sent
+    .map((n) => [daysBetween(startedAt, n.sentAt), n.kind, n.userId] as const)
+    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]));
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -111,29 +119,35 @@ describe('reviewWindowWorkflow', () => {
   });
 
   it('takes the window length and reminders from its input, skipping a reminder the window is too short for', async () => {
-    const { worker, handle, startedAt, reminders, publications } = await openReviewWindow(env, bundle, {
-      ...scenarioParties('short-window'),
-      window: '2 days',
-      remindBefore: ['3 days', '1 day'],
-    });
+    const { run, handle, startedAt, reminders, publications, notifications } = await openReviewWindow(
+      env,
+      bundle,
+      { ...scenarioParties('short-window'), window: '2 days', remindBefore: ['3 days', '1 day'] },
+    );
 
-    await worker.runUntil(handle.result());
+    await run(() => handle.result());
 
     expect(reminders.map((r) => [r.side, daysBetween(startedAt, r.sentAt)])).toEqual([
       ['guest', 1],
       ['host', 1],
     ]);
+    expect(timeline(startedAt, notifications())).toEqual([
+      [0, 'review_window_open', 'guest-1'],
+      [0, 'review_window_open', 'host-1'],
+      [1, 'review_window_closing', 'guest-1'],
+      [1, 'review_window_closing', 'host-1'],
+    ]);
     expect(publications).toEqual([]);
   });
 
   it('refuses a second review from the same side, a review by someone else and a malformed one', async () => {
-    const { worker, handle } = await openReviewWindow(env, bundle, {
+    const { run, handle } = await openReviewWindow(env, bundle, {
       ...scenarioParties('refusals'),
       window: '14 days',
       remindBefore: [],
     });
 
-    await worker.runUntil(async () => {
+    await run(async () => {
       const receipt = await handle.executeUpdate(submitGuestReviewUpdate, {
         args: [{ authorId: 'guest-1', review: GUEST_REVIEW }],
       });
@@ -167,5 +181,82 @@ describe('reviewWindowWorkflow', () => {
       expect(state.hostReview).toBeUndefined();
       await handle.terminate('test finished');
     });
+  });
+});
+
+describe('reviewWindowWorkflow notifications', () => {
+  it('tells guest and host when the window opens, with the booking and its deadline', async () => {
+    const { result, startedAt, notifications } = await runReviewScenario(env, bundle, 'both-reviewed');
+
+    const sent = notifications();
+    // Both wrote by day 3, long before the first reminder: nobody is told the window is closing.
+    expect(timeline(startedAt, sent)).toEqual([
+      [0, 'review_window_open', 'guest-1'],
+      [0, 'review_window_open', 'host-1'],
+    ]);
+    const { bookingId, listingId } = scenarioParties('both-reviewed');
+    for (const party of ['guest-1', 'host-1']) {
+      expect(sent).toContainEqual(
+        expect.objectContaining({
+          notificationId: `${reviewWindowWorkflowId(bookingId)}:review_window_open:${party}`,
+          userId: party,
+          kind: 'review_window_open',
+          data: { bookingId, listingId, closesAt: result.closesAt },
+        }),
+      );
+    }
+  });
+
+  it('reminds, before each reminder time, only a side that has not written yet', async () => {
+    const between = await runReviewScenario(env, bundle, 'host-writes-between-reminders');
+    const guestOnly = await runReviewScenario(env, bundle, 'guest-only');
+
+    // The host wrote on day 12: reminded on day 11 with the guest, not on day 13.
+    expect(timeline(between.startedAt, between.notifications())).toEqual([
+      [0, 'review_window_open', 'guest-1'],
+      [0, 'review_window_open', 'host-1'],
+      [11, 'review_window_closing', 'guest-1'],
+      [11, 'review_window_closing', 'host-1'],
+      [13, 'review_window_closing', 'guest-1'],
+    ]);
+    expect(between.publications).toHaveLength(1);
+    expect(between.publications[0]?.hostReview).toMatchObject(HOST_REVIEW);
+    // The guest wrote on day 2: only the host is reminded, once per reminder time, each kept apart by its due time.
+    expect(timeline(guestOnly.startedAt, guestOnly.notifications())).toEqual([
+      [0, 'review_window_open', 'guest-1'],
+      [0, 'review_window_open', 'host-1'],
+      [11, 'review_window_closing', 'host-1'],
+      [13, 'review_window_closing', 'host-1'],
+    ]);
+    const closing = guestOnly.notifications().filter((n) => n.kind === 'review_window_closing');
+    expect(closing.map((n) => n.notificationId)).toEqual(
+      guestOnly.reminders.map(
+        (r) => `${reviewWindowWorkflowId(r.bookingId)}:review_window_closing:host-1:${r.dueAt}`,
+      ),
+    );
+    expect(closing.map((n) => n.data)).toEqual(
+      closing.map(() => ({
+        bookingId: guestOnly.result.bookingId,
+        listingId: 'listing-1',
+        closesAt: guestOnly.result.closesAt,
+      })),
+    );
+  });
+
+  it('sends the closing reminder at the lead time the window is given', async () => {
+    const { run, handle, startedAt, notifications } = await openReviewWindow(env, bundle, {
+      ...scenarioParties('two-days-notice'),
+      window: '14 days',
+      remindBefore: ['2 days'],
+    });
+
+    await run(() => handle.result());
+
+    expect(
+      timeline(startedAt, notifications()).filter(([, kind]) => kind === 'review_window_closing'),
+    ).toEqual([
+      [12, 'review_window_closing', 'guest-1'],
+      [12, 'review_window_closing', 'host-1'],
+    ]);
   });
 });

@@ -1,10 +1,20 @@
-import { ApplicationFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { z } from 'zod';
 import type { createReviewActivities } from '@kvartirnsk/activities/reviews/activities';
+import type { ReviewWindowNotice } from '../notifications/contract';
+import { notifyQuietly } from '../notifications/notify';
 import {
   guestReviewSchema,
   hostReviewSchema,
+  REVIEW_SIDES,
   ReviewFailureType,
   reviewWindowStateQuery,
   submitGuestReviewUpdate,
@@ -30,8 +40,8 @@ const reject = (type: ReviewFailureType, message: string) =>
 /**
  * After check-out, guest and host may each write one review until the window closes. Double-blind: each
  * review is held here, unseen by the other side, until both have written or time runs out; then whatever was
- * written publishes at once and the window accepts nothing more. Before it closes, a side that has not written
- * is reminded.
+ * written publishes at once and the window accepts nothing more. Guest and host are told when it opens, and
+ * before it closes (at each of `remindBefore`) a side that has not written is reminded.
  */
 export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<ReviewWindowState> {
   const opensAtMs = Date.now();
@@ -46,6 +56,7 @@ export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<Re
     closesAt: new Date(closesAtMs).toISOString(),
     reminders: [],
   };
+  const partyOf = (side: ReviewSide) => (side === 'guest' ? input.guestId : input.hostId);
   const written = (side: ReviewSide) =>
     (side === 'guest' ? state.guestReview : state.hostReview) !== undefined;
   const bothWritten = () => written('guest') && written('host');
@@ -61,7 +72,7 @@ export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<Re
   const validatorFor =
     <Review>(side: ReviewSide, schema: z.ZodType<Review>) =>
     (submission: Submission<Review>) => {
-      if (submission.authorId !== (side === 'guest' ? state.guestId : state.hostId)) {
+      if (submission.authorId !== partyOf(side)) {
         throw reject(ReviewFailureType.NOT_A_PARTY, `Only the ${side} of this booking can write this review`);
       }
       if (state.status !== 'open') {
@@ -102,6 +113,21 @@ export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<Re
     { validator: validatorFor('host', hostReviewSchema) },
   );
 
+  // Notifications never hold up the window: started when due, awaited only before the workflow ends (so none
+  // is abandoned). Windows opened before notifications replay without them.
+  const notifying: Array<Promise<void>> = [];
+  const notifies = patched('review-window-notifications');
+  const notice: ReviewWindowNotice = {
+    bookingId: input.bookingId,
+    listingId: input.listingId,
+    closesAt: state.closesAt,
+  };
+  if (notifies) {
+    for (const side of REVIEW_SIDES) {
+      notifying.push(notifyQuietly(partyOf(side), { kind: 'review_window_open', data: notice }));
+    }
+  }
+
   // Furthest reminder first; one the window is too short for is skipped.
   const reminderTimes = input.remindBefore
     .map((before) => closesAtMs - msToNumber(before))
@@ -109,16 +135,23 @@ export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<Re
     .sort((a, b) => a - b);
   for (const remindAt of reminderTimes) {
     if (await untilBothWrittenOr(remindAt)) break;
-    for (const side of (['guest', 'host'] as const).filter((s) => !written(s))) {
+    const dueAt = new Date(remindAt).toISOString();
+    for (const side of REVIEW_SIDES.filter((s) => !written(s))) {
       await reviews.remindReviewer({
         bookingId: input.bookingId,
         listingId: input.listingId,
         side,
-        recipientId: side === 'guest' ? input.guestId : input.hostId,
+        recipientId: partyOf(side),
         closesAt: state.closesAt,
-        dueAt: new Date(remindAt).toISOString(),
+        dueAt,
       });
       state.reminders.push({ side, at: new Date().toISOString() });
+      // A side that wrote while the reminder was being recorded has nothing left to be reminded of.
+      if (notifies && !written(side)) {
+        notifying.push(
+          notifyQuietly(partyOf(side), { kind: 'review_window_closing', data: notice }, { occasion: dueAt }),
+        );
+      }
     }
   }
   await untilBothWrittenOr(closesAtMs);
@@ -127,6 +160,7 @@ export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<Re
   state.status = 'closed';
   if (!state.guestReview && !state.hostReview) {
     log.info('review window closed with no reviews', { bookingId: input.bookingId });
+    await Promise.all(notifying);
     return state;
   }
   const publishedAt = new Date().toISOString();
@@ -140,5 +174,6 @@ export async function reviewWindowWorkflow(input: ReviewWindowInput): Promise<Re
     hostReview: state.hostReview,
   });
   state.publishedAt = publishedAt;
+  await Promise.all(notifying);
   return state;
 }
