@@ -68,6 +68,8 @@ export const MONEY_MOVEMENT_KINDS = [
   'refund',
   'earning',
   'payout',
+  'earning_reversal',
+  'transfer_reversal',
 ] as const;
 export type MoneyMovementKind = (typeof MONEY_MOVEMENT_KINDS)[number];
 

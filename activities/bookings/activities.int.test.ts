@@ -1,10 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
+import type { Counter } from 'prom-client';
+import {
+  ANALYTICS_CONTRACT_EVENTS,
+  bookingApprovedSchema,
+  bookingRequestedSchema,
+} from '@kvartirnsk/lib/analytics-events';
+import { connectEventBus, DOMAIN_EXCHANGE, type DomainEvent, OutboxRelay } from '@kvartirnsk/lib/events';
+import { createLogger } from '@kvartirnsk/lib/logger';
+import { metricsRegistry } from '@kvartirnsk/lib/metrics';
+import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { BookingFailureType, type BookingRequest } from '@kvartirnsk/workflows/bookings/contract';
 import { createBookingActivities } from './activities';
 import { bookingsMigrations, type BookingsDatabase } from './schema';
 
+const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 let testDb: TestDatabase<BookingsDatabase>;
 let activities: ReturnType<typeof createBookingActivities>;
 const env = new MockActivityEnvironment();
@@ -165,5 +176,143 @@ describe('holdDates', () => {
       .where('type', '=', 'booking.confirmed')
       .execute();
     expect(confirmations.filter((e) => e.payload.data.bookingId === r.bookingId)).toHaveLength(1);
+  });
+});
+
+/** The booking outcomes counted so far in this process, by outcome. */
+async function outcomesCounted(): Promise<Record<string, number>> {
+  const counter = metricsRegistry.getSingleMetric('kvartirnsk_bookings_total') as Counter;
+  const { values } = await counter.get();
+  return Object.fromEntries(values.map(({ labels, value }) => [String(labels.outcome), value]));
+}
+
+async function outboxEventsOf(bookingId: string) {
+  const rows = await testDb.db.selectFrom('outbox').select('payload').orderBy('created_at').execute();
+  return rows.map((row) => row.payload).filter((event) => event.data.bookingId === bookingId);
+}
+
+describe('business metrics', () => {
+  async function hold(r: BookingRequest) {
+    await run(activities.holdDates, r, await run(activities.quoteStay, r));
+  }
+
+  it('counts each outcome once, however often the activity that reaches it runs', async () => {
+    const confirmedThenCompleted = request('2031-01-01', '2031-01-04');
+    const declined = request('2031-02-01', '2031-02-04');
+    await hold(confirmedThenCompleted);
+    await hold(declined);
+    const before = await outcomesCounted();
+
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await run(activities.confirmBooking, confirmedThenCompleted.bookingId, 'pi_metrics');
+      await run(activities.completeStay, confirmedThenCompleted.bookingId);
+      await run(activities.releaseDates, declined.bookingId, 'declined', 'host said no');
+    }
+
+    const after = await outcomesCounted();
+    const counted = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
+    expect({
+      confirmed: counted('confirmed'),
+      completed: counted('completed'),
+      declined: counted('declined'),
+    }).toEqual({ confirmed: 1, completed: 1, declined: 1 });
+  });
+});
+
+describe('funnel events for analytics', () => {
+  it('reports the request once per hold, with the held dates and how the listing books', async () => {
+    const r = request('2031-03-01', '2031-03-04');
+    const quote = await run(activities.quoteStay, r);
+    await run(activities.holdDates, r, quote);
+    await run(activities.holdDates, r, quote);
+
+    const events = await outboxEventsOf(r.bookingId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'booking.requested', version: 1, source: 'bookings' });
+    expect(events[0]!.data).toEqual({
+      bookingId: r.bookingId,
+      listingId: 'flat-1',
+      hostId: 'host-1',
+      checkIn: '2031-03-01',
+      checkOut: '2031-03-04',
+      instantBook: true,
+    });
+  });
+
+  it('reports a request to book as approved when it is confirmed, an Instant Book only as confirmed', async () => {
+    const askedHost = request('2031-04-01', '2031-04-04');
+    const instant = request('2031-04-10', '2031-04-13');
+    const quote = await run(activities.quoteStay, askedHost);
+    await run(activities.holdDates, askedHost, { ...quote, instantBook: false });
+    await run(activities.awaitApproval, askedHost.bookingId, '2031-03-02T10:00:00.000Z');
+    await run(activities.holdDates, instant, await run(activities.quoteStay, instant));
+
+    for (const r of [askedHost, instant]) {
+      await run(activities.confirmBooking, r.bookingId, 'pi_funnel');
+      await run(activities.confirmBooking, r.bookingId, 'pi_funnel');
+    }
+
+    // Events of one transaction share their created_at, so their order in the outbox is not asserted.
+    const typesOf = async (bookingId: string) =>
+      (await outboxEventsOf(bookingId)).map((event) => event.type).sort();
+    expect(await typesOf(askedHost.bookingId)).toEqual([
+      'booking.approved',
+      'booking.confirmed',
+      'booking.requested',
+    ]);
+    expect(await typesOf(instant.bookingId)).toEqual(['booking.confirmed', 'booking.requested']);
+    const askedHostEvents = await outboxEventsOf(askedHost.bookingId);
+    expect(askedHostEvents.find((event) => event.type === 'booking.requested')?.data.instantBook).toBe(false);
+    expect(askedHostEvents.find((event) => event.type === 'booking.approved')?.data).toEqual({
+      bookingId: askedHost.bookingId,
+      listingId: 'flat-1',
+    });
+  });
+
+  it('relays booking.requested and booking.approved to a queue bound to them, as they were recorded', async () => {
+    const r = request('2031-05-01', '2031-05-04');
+    const quote = await run(activities.quoteStay, r);
+    await run(activities.holdDates, r, { ...quote, instantBook: false });
+    await run(activities.awaitApproval, r.bookingId, '2031-04-02T10:00:00.000Z');
+    await run(activities.confirmBooking, r.bookingId, 'pi_relayed');
+
+    const bus = await connectEventBus(RABBITMQ_URL);
+    const channel = await bus.connection.createChannel();
+    try {
+      const queue = `test.bookings-funnel.${randomUUID()}`;
+      await channel.assertQueue(queue, { exclusive: true, autoDelete: true });
+      for (const type of [
+        ANALYTICS_CONTRACT_EVENTS.bookingRequested,
+        ANALYTICS_CONTRACT_EVENTS.bookingApproved,
+      ])
+        await channel.bindQueue(queue, DOMAIN_EXCHANGE, type);
+      const received: DomainEvent[] = [];
+      await channel.consume(
+        queue,
+        (message) => {
+          if (message) received.push(JSON.parse(message.content.toString('utf8')) as DomainEvent);
+        },
+        { noAck: true },
+      );
+
+      await new OutboxRelay({
+        db: testDb.db,
+        bus,
+        logger: createLogger('bookings-test', 'silent'),
+      }).publishPending();
+
+      const mine = await eventually(
+        async () => received.filter((event) => event.data.bookingId === r.bookingId),
+        (events) => events.length >= 2,
+      );
+      expect(mine).toEqual(
+        (await outboxEventsOf(r.bookingId)).filter((event) => event.type !== 'booking.confirmed'),
+      );
+      expect(bookingRequestedSchema.parse(mine[0]!.data)).toEqual(mine[0]!.data);
+      expect(bookingApprovedSchema.parse(mine[1]!.data)).toEqual(mine[1]!.data);
+    } finally {
+      await channel.close();
+      await bus.close();
+    }
   });
 });

@@ -1,7 +1,13 @@
 import { TZDate } from '@date-fns/tz';
 import { ApplicationFailure } from '@temporalio/activity';
+import {
+  ANALYTICS_CONTRACT_EVENTS,
+  type BookingApproved,
+  type BookingRequested,
+} from '@kvartirnsk/lib/analytics-events';
 import { nightsBetween } from '@kvartirnsk/lib/dates';
 import { domainEvent, enqueueEvent } from '@kvartirnsk/lib/events';
+import { countBookingOutcome } from '@kvartirnsk/lib/metrics';
 import { money } from '@kvartirnsk/lib/money';
 import { PG_EXCLUSION_VIOLATION, pgErrorCode, sql } from '@kvartirnsk/lib/postgres';
 import {
@@ -73,29 +79,46 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
 
     /**
      * Writes the booking row, which holds the dates: the exclusion constraint refuses an overlapping
-     * active booking. Re-running after success is a no-op, so a retried activity never double-books.
+     * active booking. Re-running after success is a no-op, so a retried activity never double-books (nor
+     * reports the request twice).
      */
     async holdDates(request: BookingRequest, quote: BookingQuote): Promise<void> {
       try {
-        await db
-          .insertInto('bookings')
-          .values({
-            id: request.bookingId,
-            listing_id: request.listingId,
-            host_id: quote.hostId,
-            guest_id: request.guestId,
-            check_in: request.checkIn,
-            check_out: request.checkOut,
-            guests: request.guests,
-            status: 'held',
-            total_kopecks: quote.total.amount,
-            currency: quote.total.currency,
-            payment_intent_id: null,
-            failure_reason: null,
-            approval_deadline: null,
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
+        await db.transaction().execute(async (trx) => {
+          const held = await trx
+            .insertInto('bookings')
+            .values({
+              id: request.bookingId,
+              listing_id: request.listingId,
+              host_id: quote.hostId,
+              guest_id: request.guestId,
+              check_in: request.checkIn,
+              check_out: request.checkOut,
+              guests: request.guests,
+              status: 'held',
+              total_kopecks: quote.total.amount,
+              currency: quote.total.currency,
+              payment_intent_id: null,
+              failure_reason: null,
+              approval_deadline: null,
+            })
+            .onConflict((oc) => oc.column('id').doNothing())
+            .returning('id')
+            .executeTakeFirst();
+          if (!held) return;
+          const requested: BookingRequested = {
+            bookingId: request.bookingId,
+            listingId: request.listingId,
+            hostId: quote.hostId,
+            checkIn: request.checkIn,
+            checkOut: request.checkOut,
+            instantBook: quote.instantBook,
+          };
+          await enqueueEvent(
+            trx,
+            domainEvent(BOOKINGS_EVENT_SOURCE, ANALYTICS_CONTRACT_EVENTS.bookingRequested, requested),
+          );
+        });
       } catch (err) {
         if (pgErrorCode(err) === PG_EXCLUSION_VIOLATION) {
           throw ApplicationFailure.create({
@@ -122,29 +145,42 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
         .execute();
     },
 
+    /**
+     * Only a request to book has an approval deadline, so confirming one means its host approved it: the
+     * approval is reported here, where the row changes, because the workflow's approve Update runs no activity.
+     */
     async confirmBooking(bookingId: string, paymentIntentId: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const confirmed = await trx
+      const confirmed = await db.transaction().execute(async (trx) => {
+        const row = await trx
           .updateTable('bookings')
           .set({ status: 'confirmed', payment_intent_id: paymentIntentId, updated_at: sql<Date>`now()` })
           .where('id', '=', bookingId)
           .where('status', 'in', ['held', 'awaiting_approval'])
           .returningAll()
           .executeTakeFirst();
-        if (!confirmed) return;
+        if (!row) return false;
+        if (row.approval_deadline !== null) {
+          const approved: BookingApproved = { bookingId, listingId: row.listing_id };
+          await enqueueEvent(
+            trx,
+            domainEvent(BOOKINGS_EVENT_SOURCE, ANALYTICS_CONTRACT_EVENTS.bookingApproved, approved),
+          );
+        }
         await enqueueEvent(
           trx,
           domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.confirmed', {
             bookingId,
-            listingId: confirmed.listing_id,
-            hostId: confirmed.host_id,
-            guestId: confirmed.guest_id,
-            checkIn: confirmed.check_in,
-            checkOut: confirmed.check_out,
-            total: { amount: confirmed.total_kopecks, currency: confirmed.currency },
+            listingId: row.listing_id,
+            hostId: row.host_id,
+            guestId: row.guest_id,
+            checkIn: row.check_in,
+            checkOut: row.check_out,
+            total: { amount: row.total_kopecks, currency: row.currency },
           }),
         );
+        return true;
       });
+      if (confirmed) countBookingOutcome('confirmed');
     },
 
     /**
@@ -152,7 +188,7 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
      * compensation of holdDates. Its final status leaves the exclusion constraint, so the nights reopen.
      */
     async releaseDates(bookingId: string, ending: BookingEnding, reason: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      const releasedNow = await db.transaction().execute(async (trx) => {
         const released = await trx
           .updateTable('bookings')
           .set({ status: ending, failure_reason: reason, updated_at: sql<Date>`now()` })
@@ -160,7 +196,7 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
           .where('status', 'in', ACTIVE_BOOKING_STATUSES)
           .returning(['listing_id', 'check_in', 'check_out'])
           .executeTakeFirst();
-        if (!released) return;
+        if (!released) return false;
         await enqueueEvent(
           trx,
           domainEvent(BOOKINGS_EVENT_SOURCE, `booking.${ending}`, {
@@ -171,11 +207,13 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
             reason,
           }),
         );
+        return true;
       });
+      if (releasedNow) countBookingOutcome(ending);
     },
 
     async completeStay(bookingId: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      const completedNow = await db.transaction().execute(async (trx) => {
         const completed = await trx
           .updateTable('bookings')
           .set({ status: 'completed', updated_at: sql<Date>`now()` })
@@ -183,7 +221,7 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
           .where('status', '=', 'confirmed')
           .returning(['listing_id'])
           .executeTakeFirst();
-        if (!completed) return;
+        if (!completed) return false;
         await enqueueEvent(
           trx,
           domainEvent(BOOKINGS_EVENT_SOURCE, 'booking.completed', {
@@ -191,7 +229,9 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
             listingId: completed.listing_id,
           }),
         );
+        return true;
       });
+      if (completedNow) countBookingOutcome('completed');
     },
   };
 }

@@ -1,5 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Counter } from 'prom-client';
 import { loadConfig } from '@kvartirnsk/lib/config';
+import { metricsRegistry } from '@kvartirnsk/lib/metrics';
 import { money } from '@kvartirnsk/lib/money';
 import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { PaymentFailureType } from '@kvartirnsk/workflows/payments/contract';
@@ -219,5 +221,77 @@ it('claws a paid host’s share of a later refund back, through a host receivabl
     host_receivable: 0,
     provider_receivable: 150_000,
     platform_revenue: -150_000,
+  });
+});
+
+/** Kopecks counted as moved so far in this process, by ledger transaction kind (all RUB here). */
+async function movedCounted(): Promise<Record<string, number>> {
+  const counter = metricsRegistry.getSingleMetric('kvartirnsk_money_moved_kopecks_total') as Counter;
+  const { values } = await counter.get();
+  return Object.fromEntries(values.map(({ labels, value }) => [`${labels.kind}:${labels.currency}`, value]));
+}
+
+it('counts the money moved once per ledger posting, though every activity ran twice', async () => {
+  const twice = async <Args extends unknown[], Result>(
+    workflowId: string,
+    activityId: string,
+    fn: (...args: Args) => Promise<Result>,
+    ...args: Args
+  ): Promise<Result> => {
+    await inWorkflow(workflowId, activityId, fn, ...args);
+    return inWorkflow(workflowId, activityId, fn, ...args);
+  };
+  const before = await movedCounted();
+
+  const held = { bookingId: 'g', paymentIntentId: 'pi_g', amount: money(700_000) };
+  await twice('payment:g', '1', activities.authorizePayment, { bookingId: 'g', amount: money(700_000) });
+  await twice('payment:g', '2', activities.capturePayment, held);
+  await twice('payout:g', '1', activities.recognizeEarnings, {
+    bookingId: 'g',
+    earned: money(700_000),
+    hostShare: money(500_000),
+  });
+  const transferId = await twice('payout:g', '2', activities.transferToHost, {
+    bookingId: 'g',
+    hostAccount: 'acct_host_g',
+    amount: money(500_000),
+  });
+  await twice('refund:g:cancel', '1', activities.refundPayment, {
+    ...held,
+    amount: money(300_000),
+    reason: 'cancelled after check-in',
+  });
+  await twice('refund:g:cancel', '2', activities.reverseEarnings, {
+    bookingId: 'g',
+    refunded: money(300_000),
+    hostShare: money(250_000),
+  });
+  await twice('refund:g:cancel', '3', activities.reverseTransfer, {
+    bookingId: 'g',
+    transferId,
+    amount: money(250_000),
+  });
+  await twice('payment:h', '1', activities.authorizePayment, { bookingId: 'h', amount: money(400_000) });
+  await twice('payment:h', '2', activities.voidAuthorization, {
+    bookingId: 'h',
+    paymentIntentId: 'pi_h',
+    amount: money(400_000),
+  });
+
+  const after = await movedCounted();
+  const moved = Object.fromEntries(
+    Object.entries(after)
+      .map(([key, value]) => [key, value - (before[key] ?? 0)])
+      .filter(([, value]) => value !== 0),
+  );
+  expect(moved).toEqual({
+    'authorization:RUB': 1_100_000,
+    'capture:RUB': 700_000,
+    'earning:RUB': 700_000,
+    'payout:RUB': 500_000,
+    'refund:RUB': 300_000,
+    'earning_reversal:RUB': 300_000,
+    'transfer_reversal:RUB': 250_000,
+    'void:RUB': 400_000,
   });
 });

@@ -1,8 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Stripe from 'stripe';
+import { countMoneyMoved } from '@kvartirnsk/lib/metrics';
 import { money, type Money } from '@kvartirnsk/lib/money';
 import { type Authorization, PaymentFailureType } from '@kvartirnsk/workflows/payments/contract';
-import { post, reserveRefund, transfer } from './ledger';
+import { type LedgerPosting, post, reserveRefund, transfer } from './ledger';
 import { LedgerAccount, type PaymentsDb, type ProviderMovement } from './schema';
 
 export interface PaymentActivityDeps {
@@ -74,6 +75,11 @@ async function recordProviderOperation(
     .execute();
 }
 
+/** Posts a movement of `moved` and counts it, only when this call recorded it: a retry replays the same key. */
+async function postMovement(db: PaymentsDb, moved: Money, posting: LedgerPosting): Promise<void> {
+  if (await post(db, posting)) countMoneyMoved(posting.kind, moved);
+}
+
 const providerMoney = (amount: number, currency: string) =>
   money(amount, currency.toUpperCase() as Money['currency']);
 
@@ -118,7 +124,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
         providerObjectId: intent.id,
         amount: providerMoney(intent.amount, intent.currency),
       });
-      await post(db, {
+      await postMovement(db, request.amount, {
         idempotencyKey: key,
         kind: 'authorization',
         bookingId: request.bookingId,
@@ -151,7 +157,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
         providerObjectId: paymentIntentId,
         amount,
       });
-      await post(db, {
+      await postMovement(db, amount, {
         idempotencyKey: key,
         kind: 'capture',
         bookingId,
@@ -192,7 +198,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
         providerObjectId: refund.id,
         amount: providerMoney(refund.amount, refund.currency),
       });
-      await post(db, {
+      await postMovement(db, amount, {
         idempotencyKey: key,
         kind: 'refund',
         bookingId,
@@ -212,7 +218,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
       earned: Money;
       hostShare: Money;
     }) {
-      await post(db, {
+      await postMovement(db, earned, {
         idempotencyKey: idempotencyKey(),
         kind: 'earning',
         bookingId,
@@ -256,7 +262,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
         providerObjectId: sent.id,
         amount: providerMoney(sent.amount, sent.currency),
       });
-      await post(db, {
+      await postMovement(db, amount, {
         idempotencyKey: key,
         kind: 'payout',
         bookingId,
@@ -278,7 +284,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
       refunded: Money;
       hostShare: Money;
     }) {
-      await post(db, {
+      await postMovement(db, refunded, {
         idempotencyKey: idempotencyKey(),
         kind: 'earning_reversal',
         bookingId,
@@ -318,7 +324,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
         providerObjectId: reversal.id,
         amount: money(reversal.amount, amount.currency),
       });
-      await post(db, {
+      await postMovement(db, amount, {
         idempotencyKey: key,
         kind: 'transfer_reversal',
         bookingId,
@@ -338,7 +344,7 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
         providerObjectId: paymentIntentId,
         amount,
       });
-      await post(db, {
+      await postMovement(db, amount, {
         idempotencyKey: key,
         kind: 'void',
         bookingId,

@@ -57,8 +57,8 @@ it('records a posting once per idempotency key', async () => {
     bookingId: 'y',
     entries: transfer(LedgerAccount.CARD_HOLDS, LedgerAccount.CARD_HOLDS_OUTSTANDING, money(250_000)),
   };
-  await post(testDb.db, posting);
-  await post(testDb.db, posting);
+  expect(await post(testDb.db, posting)).toBe(true);
+  expect(await post(testDb.db, posting)).toBe(false);
 
   const entries = await testDb.db
     .selectFrom('ledger_entries')

@@ -15,15 +15,18 @@ export class UnbalancedPostingError extends Error {
   override readonly name = 'UnbalancedPostingError';
 }
 
-/** Records one balanced transaction, once per idempotency key: a second call with the same key is a no-op. */
-export async function post(db: PaymentsDb, posting: LedgerPosting): Promise<void> {
+/**
+ * Records one balanced transaction, once per idempotency key: a second call with the same key is a no-op.
+ * Says whether this call recorded it, so what happens once per movement (counting it) is not repeated.
+ */
+export async function post(db: PaymentsDb, posting: LedgerPosting): Promise<boolean> {
   const totals = new Map<string, number>();
   for (const { amount } of posting.entries)
     totals.set(amount.currency, (totals.get(amount.currency) ?? 0) + amount.amount);
   if ([...totals.values()].some((total) => total !== 0)) {
     throw new UnbalancedPostingError(`Posting ${posting.idempotencyKey} does not balance`);
   }
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('ledger_transactions')
       .values({
@@ -35,7 +38,7 @@ export async function post(db: PaymentsDb, posting: LedgerPosting): Promise<void
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!inserted) return;
+    if (!inserted) return false;
     await trx
       .insertInto('ledger_entries')
       .values(
@@ -47,6 +50,7 @@ export async function post(db: PaymentsDb, posting: LedgerPosting): Promise<void
         })),
       )
       .execute();
+    return true;
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANALYTICS_CONTRACT_EVENTS, citySchema } from '@kvartirnsk/lib/analytics-events';
 import { isoDateSchema } from '@kvartirnsk/lib/dates';
 import { LISTING_EVENTS, publishedListingSchema } from '@kvartirnsk/lib/listing-events';
 import { moneySchema } from '@kvartirnsk/lib/money';
@@ -7,19 +8,13 @@ import { MODERATION_ESCALATED_EVENT } from '@kvartirnsk/activities/listings/list
 
 /**
  * The events analytics aggregates, and the data it reads from each (version 1). Producers may add fields;
- * analytics ignores what it does not read. Events marked "contract" are defined here first: no service emits
- * them yet, and their producers should import these schemas (or move them to lib/ beside listing-events.ts)
- * when they start to.
+ * analytics ignores what it does not read. The events that exist only for analytics (searches, views, the
+ * funnel's requested and approved steps) have their schemas in lib/analytics-events.ts, shared with their
+ * producers. Events marked "contract" are defined here first: no service emits them yet, and their producers
+ * should move these schemas there when they start to.
  */
 export const ANALYTICS_EVENTS = {
-  /** Contract: the search service ran a guest's search. */
-  searchPerformed: 'search.performed',
-  /** Contract: a guest opened a listing's page. */
-  listingViewed: 'listing.viewed',
-  /** Contract: a booking's dates are held and it enters the flow (Instant Book or a request to the host). */
-  bookingRequested: 'booking.requested',
-  /** Contract: the host (or an admin) approved a request to book. */
-  bookingApproved: 'booking.approved',
+  ...ANALYTICS_CONTRACT_EVENTS,
   bookingConfirmed: 'booking.confirmed',
   bookingCompleted: 'booking.completed',
   bookingDeclined: 'booking.declined',
@@ -40,8 +35,8 @@ export const BOOKING_ENDINGS = ['declined', 'expired', 'cancelled', 'failed'] as
 export type BookingEnding = (typeof BOOKING_ENDINGS)[number];
 
 export const ANALYTICS_EVENT_BINDINGS = [
-  'search.performed',
-  'listing.viewed',
+  ANALYTICS_CONTRACT_EVENTS.searchPerformed,
+  ANALYTICS_CONTRACT_EVENTS.listingViewed,
   'booking.*',
   LISTING_EVENTS.published,
   LISTING_EVENTS.updated,
@@ -51,33 +46,6 @@ export const ANALYTICS_EVENT_BINDINGS = [
 ];
 
 const id = withoutNul(z.string().min(1).max(200));
-const city = withoutNul(z.string().trim().min(1).max(200));
-
-/** Contract, version 1 of search.performed: the search as the search service resolved it. */
-export const searchPerformedSchema = z.object({
-  city,
-  checkIn: isoDateSchema.nullable().default(null),
-  guests: z.number().int().positive().nullable().default(null),
-  /** How many listings the search found. */
-  results: z.number().int().nonnegative(),
-});
-
-/** Contract, version 1 of listing.viewed. */
-export const listingViewedSchema = z.object({ listingId: id });
-
-/** Contract, version 1 of booking.requested, emitted with the held dates (bookings' holdDates). */
-export const bookingRequestedSchema = z.object({
-  bookingId: id,
-  listingId: id,
-  hostId: id,
-  checkIn: isoDateSchema,
-  checkOut: isoDateSchema,
-  /** A request to book waits for the host; only those count towards host response times. */
-  instantBook: z.boolean(),
-});
-
-/** Contract, version 1 of booking.approved. */
-export const bookingApprovedSchema = z.object({ bookingId: id, listingId: id });
 
 /**
  * Version 1 of booking.confirmed (activities/bookings). `serviceFee` and `hostFee` are proposed additions:
@@ -108,7 +76,7 @@ export const bookingEndedSchema = z.object({
 /** The part of listing.published / listing.updated analytics keeps: where the listing is. */
 export const listingPlaceSchema = publishedListingSchema
   .pick({ hostId: true, revision: true })
-  .extend({ listingId: id, city });
+  .extend({ listingId: id, city: citySchema });
 
 /** Contract, version 1 of listing.submitted. */
 export const listingSubmittedSchema = z.object({

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
 import type { FeeRates } from '@kvartirnsk/activities/bookings/pricing';
+import {
+  bookingApprovedSchema,
+  bookingRequestedSchema,
+  listingViewedSchema,
+  searchPerformedSchema,
+} from '@kvartirnsk/lib/analytics-events';
 import { consumeEvents, type DomainEvent, type EventBus, type Subscription } from '@kvartirnsk/lib/events';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { sql } from '@kvartirnsk/lib/postgres';
@@ -8,17 +14,13 @@ import {
   ANALYTICS_EVENTS,
   BOOKING_ENDINGS,
   type BookingEnding,
-  bookingApprovedSchema,
   bookingCompletedSchema,
   bookingConfirmedSchema,
   bookingEndedSchema,
-  bookingRequestedSchema,
   listingPlaceSchema,
   listingRejectedSchema,
   listingSubmittedSchema,
-  listingViewedSchema,
   moderationEscalatedSchema,
-  searchPerformedSchema,
 } from './contracts';
 import { deriveFees } from './fees';
 import { type AnalyticsDb, type BookingFactTable, REPORTING_TIME_ZONE } from './schema';

@@ -15,6 +15,7 @@ import {
   type ListingDocument,
   listingPatchSchema,
   type ListingModel,
+  LISTINGS_EVENT_SOURCE,
   type ListingPhoto,
   type PriceRange,
   photoView,
@@ -26,6 +27,12 @@ import {
   ListingChangedConcurrently,
   type ModerationToStart,
 } from '@kvartirnsk/activities/listings/store';
+import {
+  ANALYTICS_CONTRACT_EVENTS,
+  type BestEffortPublisher,
+  type ListingViewed,
+} from '@kvartirnsk/lib/analytics-events';
+import { domainEvent } from '@kvartirnsk/lib/events';
 import { createServiceApp } from '@kvartirnsk/lib/http';
 import { type Actor, forbidden, hasRole, requireAnyRole, actorOf } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
@@ -236,6 +243,12 @@ export interface ListingsAppDeps {
   settings: ListingsSettings;
   /** Called after writes that carry events, so the in-process outbox relay sends them at once. */
   eventsWritten?: () => void;
+  /**
+   * Where listing.viewed goes. Published straight to the broker, not through the listing's outbox: that
+   * would be a write to the listing on every page view, for a count that may as well be a little low.
+   * Without one, no event is sent.
+   */
+  analytics?: BestEffortPublisher;
 }
 
 const notAwaitingReview = (detail: string) => conflict('not-awaiting-review', detail);
@@ -254,6 +267,7 @@ export function createListingsApp({
   logger,
   settings,
   eventsWritten,
+  analytics,
 }: ListingsAppDeps) {
   const store = createListingStore({ Listing, nightlyPriceRange: settings.nightlyPriceRange });
   const urls = { photoBaseUrl: settings.photoBaseUrl };
@@ -493,6 +507,11 @@ export function createListingsApp({
         }
         if (!listing?.published) throw notFound(`No listing ${id}`);
         res.json(listing.published);
+        // Its host and admins got the editing view above: this is a guest's (or a visitor's) view of the page.
+        const viewed: ListingViewed = { listingId: id };
+        analytics?.publish(
+          domainEvent(LISTINGS_EVENT_SOURCE, ANALYTICS_CONTRACT_EVENTS.listingViewed, viewed),
+        );
       });
 
       api.mount(app, listingsRoutes.update, async (req, res) => {

@@ -9,7 +9,19 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { createListingActivities } from '@kvartirnsk/activities/listings/activities';
 import { listingModel, type ListingModel } from '@kvartirnsk/activities/listings/listing';
-import { connectEventBus, DOMAIN_EXCHANGE, type DomainEvent, type EventBus } from '@kvartirnsk/lib/events';
+import {
+  ANALYTICS_CONTRACT_EVENTS,
+  type BestEffortPublisher,
+  listingViewedSchema,
+  openBestEffortPublisher,
+} from '@kvartirnsk/lib/analytics-events';
+import {
+  connectEventBus,
+  DOMAIN_EXCHANGE,
+  type DomainEvent,
+  domainEvent,
+  type EventBus,
+} from '@kvartirnsk/lib/events';
 import { identityHeaders, type Role } from '@kvartirnsk/lib/identity';
 import {
   LISTING_EVENTS,
@@ -47,6 +59,7 @@ let workers: { stop(): Promise<void> };
 let bus: EventBus;
 let consumer: Channel;
 let relay: MongoOutboxRelay;
+let analytics: BestEffortPublisher;
 let photoDir: string;
 let app: ReturnType<typeof createListingsApp>;
 const received: DomainEvent[] = [];
@@ -79,6 +92,7 @@ beforeAll(async () => {
   });
   relay = new MongoOutboxRelay({ models: [Listing], channel: bus.channel, logger, intervalMs: 100 });
   relay.start();
+  analytics = await openBestEffortPublisher(bus, logger);
   photoDir = await mkdtemp(path.join(tmpdir(), 'listings-photos-'));
   app = createListingsApp({
     Listing,
@@ -93,11 +107,13 @@ beforeAll(async () => {
       moderationTaskQueue: taskQueue,
     },
     eventsWritten: () => relay.wake(),
+    analytics,
   });
 }, 120_000);
 
 afterAll(async () => {
   await relay?.stop();
+  await analytics?.close();
   await consumer?.close();
   await bus?.close();
   await workers?.stop();
@@ -173,6 +189,21 @@ const moderationOf = (listingId: string, hostId: string, status: string) =>
 const eventsOf = (listingId: string) =>
   received.filter((event) => event.data.listingId === listingId).map((event) => event.type);
 
+/**
+ * The listing.viewed events received so far for a listing. A marker sent last on the app's own channel
+ * arrives after everything the app sent before it, so none is still on its way.
+ */
+async function viewsOf(listingId: string): Promise<DomainEvent[]> {
+  const marker = domainEvent('listings-tests', ANALYTICS_CONTRACT_EVENTS.listingViewed, {
+    listingId: randomUUID(),
+  });
+  analytics.publish(marker);
+  await eventually(async () => received.some((event) => event.id === marker.id), Boolean);
+  return received.filter(
+    (event) => event.type === ANALYTICS_CONTRACT_EVENTS.listingViewed && event.data.listingId === listingId,
+  );
+}
+
 describe('a host and an admin through moderation', () => {
   const host = `host-${randomUUID()}`;
   let listingId: string;
@@ -234,6 +265,20 @@ describe('a host and an admin through moderation', () => {
     );
     const again = await request(app).post(`/listings/${listingId}/approve`).set(admin).send({});
     expect(again.status).toBe(409);
+  });
+
+  it('reports a view of the public page by a guest or a visitor, never by its host or an admin', async () => {
+    const before = await viewsOf(listingId);
+    for (const viewer of [as(host, 'host'), admin, as('guest-1', 'guest'), {}]) {
+      expect((await request(app).get(`/listings/${listingId}`).set(viewer)).status).toBe(200);
+    }
+
+    const views = (await viewsOf(listingId)).slice(before.length);
+    expect(views.map(({ version, source, data }) => ({ version, source, data }))).toEqual([
+      { version: 1, source: 'listings', data: { listingId } },
+      { version: 1, source: 'listings', data: { listingId } },
+    ]);
+    expect(listingViewedSchema.parse(views[0]!.data)).toEqual(views[0]!.data);
   });
 
   it('sends a price or calendar change of a published listing to guests at once, as listing.updated', async () => {

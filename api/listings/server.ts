@@ -6,6 +6,7 @@ import {
   moderationRulesFrom,
 } from '@kvartirnsk/activities/listings/config';
 import { listingModel } from '@kvartirnsk/activities/listings/listing';
+import { openBestEffortPublisher } from '@kvartirnsk/lib/analytics-events';
 import { commonConfigShape, loadConfig, port, positiveInt, url } from '@kvartirnsk/lib/config';
 import { connectEventBus } from '@kvartirnsk/lib/events';
 import { serve } from '@kvartirnsk/lib/http';
@@ -36,6 +37,7 @@ async function main() {
   // Also publishes what the moderation workers write into the listings' outbox (published, escalated).
   const relay = new MongoOutboxRelay({ models: [Listing], channel: bus.channel, logger });
   relay.start();
+  const analytics = await openBestEffortPublisher(bus, logger);
 
   const app = createListingsApp({
     Listing,
@@ -49,9 +51,11 @@ async function main() {
       maxPhotoBytes: config.PHOTO_MAX_BYTES,
     },
     eventsWritten: () => relay.wake(),
+    analytics,
   });
   serve(app, config.PORT, config.HOST, logger, async () => {
     await relay.stop();
+    await analytics.close();
     await bus.close();
     await temporal.connection.close();
     await connection.close();

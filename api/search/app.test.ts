@@ -38,6 +38,7 @@ it.each([
   ['a price range upside down', 'minPrice=500000&maxPrice=100000', 'maxPrice'],
   ['an unknown type', 'type=castle', 'type.0'],
   ['a type given twice', 'type=flat&type=room', 'type'],
+  ['a city of nothing but spaces', 'city=%20%20', 'city'],
   ['an unknown amenity', 'amenities=wifi,jacuzzi', 'amenities.1'],
   ['instantBook that is not a boolean', 'instantBook=yes', 'instantBook'],
   ['a page size over the cap', 'size=500', 'size'],

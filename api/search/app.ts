@@ -1,4 +1,11 @@
 import { type Client, errors, type estypes } from '@elastic/elasticsearch';
+import {
+  ANALYTICS_CONTRACT_EVENTS,
+  type BestEffortPublisher,
+  citySchema,
+  type SearchPerformed,
+} from '@kvartirnsk/lib/analytics-events';
+import { domainEvent } from '@kvartirnsk/lib/events';
 import { createServiceApp } from '@kvartirnsk/lib/http';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
@@ -6,6 +13,15 @@ import { serviceUnavailable } from '@kvartirnsk/lib/problem';
 import type { ListingDocument } from './listing-state';
 import { buildSearches, searchParamsSchema, toSearchResult } from './listing-search';
 import { searchComponents, searchResultSchema } from './openapi';
+
+export const SEARCH_EVENT_SOURCE = 'search';
+
+/** The search, and the city the guest named: the map box does the finding, the name is for analytics. */
+const searchQuerySchema = searchParamsSchema.safeExtend({
+  city: citySchema
+    .optional()
+    .describe('The city the guest asked for by name; it filters nothing (the box does), it names the search'),
+});
 
 export const searchRoutes = {
   listings: defineRoute({
@@ -18,7 +34,7 @@ export const searchRoutes = {
       'free for the next arrival. Facet counts ignore their own filter. With map=true the answer adds pins ' +
       'and clusters for the visible box.',
     security: 'anonymous',
-    query: searchParamsSchema,
+    query: searchQuerySchema,
     responses: { 200: searchResultSchema },
     problems: [503],
   }),
@@ -29,11 +45,16 @@ export interface SearchAppDeps {
   /** The alias searched (`listings`). */
   alias: string;
   logger: Logger;
+  /**
+   * Where search.performed goes. Published straight to the broker, not through an outbox: a search writes
+   * nothing else, and a lost event only makes a count a little low. Without one, no event is sent.
+   */
+  analytics?: BestEffortPublisher;
 }
 
 type SearchResponse = estypes.SearchResponse<Partial<ListingDocument>>;
 
-export function createSearchApp({ client, alias, logger }: SearchAppDeps) {
+export function createSearchApp({ client, alias, logger, analytics }: SearchAppDeps) {
   return createServiceApp({
     logger,
     readiness: async () => {
@@ -47,7 +68,7 @@ export function createSearchApp({ client, alias, logger }: SearchAppDeps) {
       api.serve(app, '/search/openapi.json');
 
       api.mount(app, searchRoutes.listings, async (req, res) => {
-        const params = searchRoutes.listings.query(req);
+        const { city, ...params } = searchRoutes.listings.query(req);
         const searches = buildSearches(params);
         // One round trip: Elasticsearch runs the page and the pins side by side.
         const { responses } = await client
@@ -64,7 +85,20 @@ export function createSearchApp({ client, alias, logger }: SearchAppDeps) {
           if ('error' in response) throw new Error(`search failed: ${JSON.stringify(response.error)}`);
         }
         const [page, pins] = responses as SearchResponse[];
-        res.json(toSearchResult(params, page!, pins));
+        const result = toSearchResult(params, page!, pins);
+        res.json(result);
+        // Turning the page of a search is not another search.
+        if (analytics && city && params.page === 1) {
+          const performed: SearchPerformed = {
+            city,
+            checkIn: params.checkIn ?? null,
+            guests: params.guests ?? null,
+            results: result.total,
+          };
+          analytics.publish(
+            domainEvent(SEARCH_EVENT_SOURCE, ANALYTICS_CONTRACT_EVENTS.searchPerformed, performed),
+          );
+        }
       });
     },
   });

@@ -4,7 +4,7 @@ import { api, type CallContext } from './gateway.ts';
 
 /**
  * The gateway's search query from the page's own: prices typed in roubles become kopecks, the city name is
- * kept for the form (the map box does the finding), and map pins are asked for when there is a box.
+ * kept for the form and passed on to name the search (the map box does the finding), and map pins are asked for when there is a box.
  */
 export function searchQueryFrom(pageParams: URLSearchParams): URLSearchParams {
   const query = new URLSearchParams();
@@ -21,6 +21,9 @@ export function searchQueryFrom(pageParams: URLSearchParams): URLSearchParams {
     } else query.set(name, value);
   }
   if (query.has('north')) query.set('map', 'true');
+  // The city names the search for analytics; it filters nothing (the box does).
+  const city = pageParams.get('city')?.trim();
+  if (city) query.set('city', city);
   return query;
 }
 
