@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { newContext, screenshot } from './browser';
 import type { Journey } from './journeys';
@@ -52,6 +52,23 @@ async function eventually(page: Page, what: string, check: () => Promise<boolean
   }
 }
 
+/** Opens `url` until the check passes: for a page showing the answer to a form, which a reload would resubmit. */
+async function eventuallyAt(
+  page: Page,
+  url: string,
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 45_000,
+) {
+  const until = Date.now() + timeoutMs;
+  await page.goto(url);
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(1000);
+    await page.goto(url);
+  }
+}
+
 /** Three distinct photos, large enough for moderation (each side at least 320 px). */
 async function testPhotos() {
   const colours = [
@@ -77,6 +94,21 @@ interface PublishedListing {
 }
 
 let published: PublishedListing | undefined;
+
+/** The UTC calendar date `days` after `from` (today by default), as the bookings API counts dates. */
+function utcDay(days: number, from?: string): string {
+  const start = from ? Date.parse(`${from}T00:00:00Z`) : Date.now();
+  return new Date(start + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Gives `stars` out of 5 in the star rating whose legend is `legend` (a radio group of five labelled stars). */
+async function rate(form: Locator, legend: string, stars: number) {
+  await form
+    .getByRole('group', { name: legend })
+    .locator('label')
+    .nth(stars - 1)
+    .click();
+}
 
 /**
  * The host journey: sign up, become a host, create a listing with a map pin and three photos, wait for its
@@ -119,6 +151,9 @@ async function publishListing(browser: Browser): Promise<PublishedListing> {
   await host.getByLabel('Цена за ночь, ₽').fill('4500');
   await host.getByLabel('Цена в пятницу и субботу, ₽ (необязательно)').fill('5200');
   await host.getByLabel('Уборка, ₽').fill('800');
+  // Check-out by midnight: a stay from yesterday to today is already over when booked, so the reviews
+  // journey has a completed stay without waiting for a clock (the booking flow ends at check-out).
+  await host.getByLabel('Выезд до', { exact: true }).fill('00:00');
   await host.getByRole('radio', { name: /Гибкие/ }).check();
   await host.getByRole('checkbox', { name: /Мгновенное бронирование/ }).check();
   await screenshot(host, 'host-listing-new');
@@ -226,13 +261,16 @@ export const moreJourneys: Journey[] = [
       assert.ok(sent.startsWith('Здравствуйте! Свободно ли в мае?') && !sent.includes('345-67-89'), sent);
       await guest.locator('[data-testid="live-state"][data-live="true"]').waitFor();
 
-      // No reload on the host's side: the conversation list hears of the message live.
+      // No reload on the host's side: the conversation list and the navigation's badge hear of it live.
       const conversation = host.locator('[data-testid="conversation"][data-unread="1"]');
       await conversation.waitFor();
+      await host.getByTestId('unread-messages').filter({ hasText: /^1$/ }).waitFor();
       await screenshot(host, 'messages');
       await conversation.getByRole('link').click();
       await host.waitForURL('**/messages/**');
       assert.equal(await host.getByTestId('chat-text').last().innerText(), sent);
+      // Opened, so read: the badge goes.
+      await host.getByTestId('unread-messages').waitFor({ state: 'detached' });
       // The host opened it: the guest's message shows as read, live.
       await guest.locator('[data-testid="receipt"][data-read="true"]').waitFor();
 
@@ -286,6 +324,162 @@ export const moreJourneys: Journey[] = [
       await page.goto('/finance/reconciliation');
       assert.ok((await page.getByTestId('report-row').count()) >= 1);
       await screenshot(page, 'reconciliation-reports');
+      await context.close();
+    },
+  },
+  {
+    name: 'host sees booked nights on the listing calendar, and the payouts page',
+    async run(browser) {
+      const { listingId, host: hostAccount } = await publishedListing(browser);
+      const guestContext = await newContext(browser);
+      const guest = await guestContext.newPage();
+      await signUp(guest, newAccount());
+      // Within the two months the calendar shows; each run has a listing of its own, so the dates are free.
+      const checkIn = utcDay(14);
+      const checkOut = utcDay(2, checkIn);
+      await guest.goto(`/listings/${listingId}?checkIn=${checkIn}&checkOut=${checkOut}&guests=2`);
+      await guest.getByTestId('book-button').click();
+      await guest.waitForURL('**/trips/**');
+      const bookingId = new URL(guest.url()).pathname.split('/').at(-1)!;
+      await guest
+        .locator('[data-testid="booking-status"] [data-status="confirmed"]')
+        .waitFor({ timeout: 30_000 });
+      await guestContext.close();
+
+      const hostContext = await newContext(browser);
+      const host = await hostContext.newPage();
+      await signIn(host, hostAccount);
+      await host.goto(`/host/listings/${listingId}`);
+      const stay = host.locator(`[data-testid="booked-stay"][data-booking-id="${bookingId}"]`);
+      await stay.waitFor();
+      assert.ok(await stay.locator('[data-status="confirmed"]').isVisible(), 'the stay shows as confirmed');
+      assert.equal(await stay.getByRole('link').getAttribute('href'), `/trips/${bookingId}`);
+      for (const night of [checkIn, utcDay(1, checkIn)]) {
+        assert.equal(
+          await host
+            .locator(`[data-testid="host-calendar"] [data-night="${night}"]`)
+            .getAttribute('data-state'),
+          'booked',
+          `the night of ${night} is booked on the calendar`,
+        );
+      }
+      await screenshot(host, 'host-calendar');
+      await stay.getByRole('link').click();
+      await host.waitForURL(`**/trips/${bookingId}`);
+
+      await host.getByRole('link', { name: 'Выплаты' }).first().click();
+      await host.waitForURL('**/host/payouts');
+      assert.equal(await host.getByRole('heading', { level: 1 }).innerText(), 'Выплаты');
+      await screenshot(host, 'host-payouts');
+      await hostContext.close();
+    },
+  },
+  {
+    name: 'guest reviews a completed stay, the host reviews the guest and replies to the review',
+    async run(browser) {
+      const { listingId, title, host: hostAccount } = await publishedListing(browser);
+      // Yesterday to today at a listing that checks out by midnight: the stay is over once confirmed.
+      const guestContext = await newContext(browser);
+      const guest = await guestContext.newPage();
+      await signUp(guest, newAccount());
+      await guest.goto(`/listings/${listingId}?checkIn=${utcDay(-1)}&checkOut=${utcDay(0)}&guests=1`);
+      await guest.getByTestId('book-button').click();
+      await guest.waitForURL('**/trips/**');
+      const bookingId = new URL(guest.url()).pathname.split('/').at(-1)!;
+      await guest
+        .locator('[data-testid="booking-status"] [data-status="completed"]')
+        .waitFor({ timeout: 45_000 });
+      await guest.getByTestId('write-review').click();
+      await guest.waitForURL(`**/reviews/${bookingId}`);
+      // The review window is opened by the review workers once the stay is over.
+      await eventually(
+        guest,
+        'the review window to open',
+        async () => (await guest.getByTestId('review-form').count()) > 0,
+      );
+      const guestForm = guest.getByTestId('review-form');
+      for (const legend of [
+        'Общая оценка',
+        'Чистота',
+        'Соответствие описанию',
+        'Расположение',
+        'Общение',
+        'Заселение',
+        'Цена и качество',
+      ]) {
+        await rate(guestForm, legend, 5);
+      }
+      const guestText = 'Чисто, тихо, до Кремля пять минут пешком. Хозяин на связи, заселение без вопросов.';
+      await guest.getByLabel('Текст отзыва').fill(guestText);
+      await screenshot(guest, 'review-form');
+      await guest.getByRole('button', { name: 'Отправить отзыв' }).click();
+      assert.equal(await guest.getByTestId('form-success').innerText(), 'Спасибо! Отзыв сохранён.');
+      // Double-blind: hidden until the host has written theirs.
+      assert.ok(await guest.getByTestId('review-held').isVisible(), 'the review waits for the other side');
+
+      const hostContext = await newContext(browser);
+      const host = await hostContext.newPage();
+      await signIn(host, hostAccount);
+      await host.goto('/host/requests?show=all');
+      await host
+        .locator(`[data-testid="host-booking"][data-booking-id="${bookingId}"]`)
+        .getByRole('link', { name: 'Отзыв о госте' })
+        .click();
+      await host.waitForURL(`**/reviews/${bookingId}`);
+      await rate(host.getByTestId('review-form'), 'Оценка гостя', 5);
+      await host
+        .getByLabel('Текст отзыва')
+        .fill('Аккуратный гость, всё оставил в порядке. Будем рады снова.');
+      await host.getByRole('button', { name: 'Отправить отзыв' }).click();
+      assert.equal(await host.getByTestId('form-success').innerText(), 'Спасибо! Отзыв сохранён.');
+      // Both have written, so the review window publishes both: each side sees the other's review.
+      const guestReview = host.getByTestId('review').filter({ hasText: 'Чисто, тихо' });
+      await eventuallyAt(
+        host,
+        `/reviews/${bookingId}`,
+        "the guest's review published",
+        async () => (await guestReview.count()) > 0,
+      );
+
+      await host.goto(`/host/listings/${listingId}`);
+      const review = host.getByTestId('review').filter({ hasText: 'Чисто, тихо' });
+      await eventually(host, 'the review on the listing', async () => (await review.count()) > 0);
+      const reply = 'Спасибо, что выбрали нас! Ждём снова.';
+      await host.getByLabel('Ваш ответ').first().fill(reply);
+      await host.getByRole('button', { name: 'Ответить' }).first().click();
+      assert.equal(await host.getByTestId('form-success').innerText(), 'Ответ опубликован.');
+      await hostContext.close();
+
+      await guest.goto(`/listings/${listingId}`);
+      assert.equal(await guest.getByTestId('listing-title').innerText(), title);
+      const shown = guest
+        .getByTestId('listing-reviews')
+        .getByTestId('review')
+        .filter({ hasText: 'Чисто, тихо' });
+      assert.match(await shown.innerText(), /Ответ хозяина\s+Спасибо, что выбрали нас!/);
+      await screenshot(guest, 'listing-review-reply');
+      await guestContext.close();
+    },
+  },
+  {
+    name: 'admin sees the analytics charts: funnel, revenue, occupancy, searches',
+    async run(browser) {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await signIn(page, ADMIN);
+      await page.getByRole('link', { name: 'Аналитика' }).first().click();
+      await page.waitForURL('**/analytics');
+      for (const section of ['funnel', 'revenue', 'occupancy', 'searches']) {
+        await page.getByTestId(section).waitFor();
+      }
+      // Charts for what has data, each an image with a title and its numbers as a table.
+      await page.getByTestId('revenue-chart').waitFor();
+      assert.equal(await page.getByRole('img', { name: /Выручка и сборы по дням/ }).count(), 1);
+      await page.getByTestId('revenue-chart').getByText('Данные графика таблицей').click();
+      assert.ok((await page.getByTestId('revenue-chart').getByRole('row').count()) >= 31, 'a row per day');
+      await screenshot(page, 'analytics');
+      await page.goto('/analytics?from=2026-02-01&to=2025-01-01');
+      assert.match(await page.getByTestId('range-error').innerText(), /^по: /);
       await context.close();
     },
   },

@@ -27,6 +27,18 @@ export function formatRubShort(kopecks: number, locale: Locale): string {
   }).format(kopecks / 100);
 }
 
+/** A chart axis' round amount, as short as it goes: "60 тыс. ₽" / "₽60k", "0 ₽". */
+export function formatRubAxis(kopecks: number, locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale[locale], {
+    style: 'currency',
+    currency: 'RUB',
+    currencyDisplay: 'narrowSymbol',
+    notation: 'compact',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  }).format(kopecks / 100);
+}
+
 /** Roubles typed by a person ("6 500", "6500,50") to kopecks; undefined when it is not an amount. */
 export function parseRoubles(input: string): number | undefined {
   const normalised = input.replace(/[\s\u00a0₽]/g, '').replace(',', '.');
@@ -159,4 +171,27 @@ export function refundRuleText(rule: string, locale: Locale): string {
 /** Kopecks as a person types roubles in a form: "3500", "3500.50". */
 export function formatRoubles(kopecks: number): string {
   return kopecks % 100 === 0 ? String(kopecks / 100) : (kopecks / 100).toFixed(2);
+}
+
+/** A calendar month (any YYYY-MM-DD in it) as a heading: "ноябрь 2026 г." / "November 2026". */
+export function formatMonth(isoDate: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale[locale], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${isoDate.slice(0, 7)}-01T00:00:00Z`),
+  );
+}
+
+/** Short weekday names from Monday: "пн", "вт", … / "Mon", "Tue", … */
+export function weekdayNames(locale: Locale): string[] {
+  const format = new Intl.DateTimeFormat(intlLocale[locale], { weekday: 'short', timeZone: 'UTC' });
+  // 1 January 2024 was a Monday.
+  return Array.from({ length: 7 }, (_, i) => format.format(new Date(Date.UTC(2024, 0, 1 + i))));
+}
+
+/** A share (0–1) as a percentage: "42 %" / "42%". */
+export function formatPercent(share: number, locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale[locale], { style: 'percent', maximumFractionDigits: 1 }).format(share);
+}
+
+export function formatCount(count: number, locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale[locale]).format(count);
 }

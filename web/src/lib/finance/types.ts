@@ -64,3 +64,23 @@ export interface ReconciliationDifference {
   actual: Money | null;
   detail: string;
 }
+
+/**
+ * A host's payout, as the payments API is asked to serve it at GET /api/payments/payouts (not there yet: the
+ * page says so until it is). One per booking: the payout workflow pays a day after check-in.
+ */
+export type PayoutStatus = 'scheduled' | 'paid' | 'nothing_due' | 'failed';
+
+export interface Payout {
+  bookingId: string;
+  amount: Money;
+  status: PayoutStatus;
+  /** When it is (or was) due: a day after check-in. */
+  payAt: string;
+  paidAt: string | null;
+}
+
+export interface PayoutPage {
+  items: Payout[];
+  nextCursor?: string;
+}

@@ -46,3 +46,21 @@ export interface LiveRead {
   conversationId: string;
   readUntil: string;
 }
+
+/** A notification (api/messaging/app.ts), written by the notification workers in both languages. */
+export interface AppNotification {
+  id: string;
+  kind: string;
+  title: { ru: string; en: string };
+  body: { ru: string; en: string };
+  /** Where in the web app it leads. */
+  path: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationPage {
+  items: AppNotification[];
+  unread: number;
+  hasMore: boolean;
+}

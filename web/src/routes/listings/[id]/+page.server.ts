@@ -35,6 +35,9 @@ export const load: PageServerLoad = async (event) => {
     listing,
     reviews,
     today,
+    // The bookings API takes a check-in from yesterday (UTC) on: "tonight" for a guest behind UTC, or the
+    // night already under way for one arriving after midnight.
+    earliestCheckIn: addDays(today, -1),
     stay: {
       checkIn: query.get('checkIn') || addDays(today, 14),
       checkOut: query.get('checkOut') || addDays(today, 17),

@@ -10,7 +10,8 @@ const HEARTBEAT_MS = 25_000;
 
 // Live messages as server-sent events. The access token lives in an httpOnly cookie and never reaches page
 // scripts, so this server connects to the messaging service's socket.io with it on the user's behalf and
-// passes on what is pushed to that user: `message` (a new message) and `read` (the other side read).
+// passes on what is pushed to that user: `message` (a new message), `read` (the other side read) and
+// `notification` (a new notification, from the notification workers).
 export const GET: RequestHandler = async (event) => {
   if (!event.locals.user) error(401, { message: 'Sign in' });
   // The request's hook has just asked who the user is, refreshing an expired access token if it had to.
@@ -50,6 +51,7 @@ export const GET: RequestHandler = async (event) => {
       socket.on('connect', () => send('live', { connected: true }));
       socket.on('message', (payload: unknown) => send('message', payload));
       socket.on('read', (payload: unknown) => send('read', payload));
+      socket.on('notification', (payload: unknown) => send('notification', payload));
       // A refused or lost socket ends the stream; the browser reconnects, and a fresh token is used then.
       socket.on('connect_error', () => {
         send('live', { connected: false });

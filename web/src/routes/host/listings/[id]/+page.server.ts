@@ -1,4 +1,6 @@
 import { fail } from '@sveltejs/kit';
+import { bookedStays, type BookedStay } from '#lib/bookings/host-calendar.ts';
+import type { BookingPage, BookingSummary } from '#lib/bookings/types.ts';
 import type { ListingView } from '#lib/listings/types.ts';
 import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError, type CallContext } from '#lib/server/gateway.ts';
@@ -7,6 +9,33 @@ import { formValuesOf, listingBody, readListingForm } from '#lib/server/listing-
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const listingPath = (id: string) => `/api/listings/${encodeURIComponent(id)}`;
+
+/** Pages of the host's bookings read to find this listing's (the bookings API filters by host, not by listing). */
+const BOOKING_PAGES = 5;
+const BOOKING_PAGE_SIZE = 100;
+
+/**
+ * The stays holding this listing's nights from today on; null when the bookings service cannot say, so the
+ * page still works for editing.
+ */
+async function staysAt(event: CallContext, listingId: string): Promise<BookedStay[] | null> {
+  const bookings: BookingSummary[] = [];
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < BOOKING_PAGES; page++) {
+      const query = new URLSearchParams({ as: 'host', limit: String(BOOKING_PAGE_SIZE) });
+      if (cursor) query.set('cursor', cursor);
+      const answer = await api<BookingPage>(event, `/api/bookings?${query}`);
+      bookings.push(...answer.items);
+      cursor = answer.nextCursor;
+      if (!cursor) break;
+    }
+  } catch (err) {
+    if (err instanceof ApiError) return null;
+    throw err;
+  }
+  return bookedStays(bookings, listingId, new Date().toISOString().slice(0, 10));
+}
 
 export const load: PageServerLoad = async (event) => {
   requireRole(event, 'host', 'admin');
@@ -17,14 +46,24 @@ export const load: PageServerLoad = async (event) => {
   } catch (err) {
     pageFailure(err, event.locals.locale);
   }
-  // Reviews are another service's: without them the host can still edit the listing.
-  const reviews = await api<ReviewPage>(event, `/api/reviews/listings/${encodeURIComponent(id)}?limit=50`, {
-    anonymous: true,
-  }).catch((err: unknown) => {
-    if (err instanceof ApiError) return null;
-    throw err;
-  });
-  return { listing, values: formValuesOf(listing), reviews, created: event.url.searchParams.has('created') };
+  // Reviews and bookings are other services': without them the host can still edit the listing.
+  const [reviews, stays] = await Promise.all([
+    api<ReviewPage>(event, `/api/reviews/listings/${encodeURIComponent(id)}?limit=50`, {
+      anonymous: true,
+    }).catch((err: unknown) => {
+      if (err instanceof ApiError) return null;
+      throw err;
+    }),
+    staysAt(event, id),
+  ]);
+  return {
+    listing,
+    values: formValuesOf(listing),
+    reviews,
+    stays,
+    today: new Date().toISOString().slice(0, 10),
+    created: event.url.searchParams.has('created'),
+  };
 };
 
 async function current(event: CallContext & { params: { id: string } }) {
