@@ -8,10 +8,10 @@ import type { CryptoKey } from 'jose';
 import { createServiceApp, REQUEST_ID_HEADER } from '@kvartirnsk/lib/http';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { problemType, sendProblem } from '@kvartirnsk/lib/problem';
-import { authenticate } from './auth';
+import { gatekeeper } from './auth';
 import type { GatewayLimits } from './config';
 import { mountApiDocs } from './openapi';
-import { declaredBodyLimit, limitPerAddress, limitPerUser, limitStreamedBody, requestBudget } from './limits';
+import { declaredBodyLimit, limitPerAddress, limitStreamedBody, requestBudget } from './limits';
 import { ROUTES, type RouteRule, serviceOf, type ServiceUrls } from './routes';
 
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -103,6 +103,21 @@ export function createGatewayApp({
         }),
       );
       app.use('/api', declaredBodyLimit(limits.BODY_LIMIT_BYTES));
+
+      // Table routes spend the address budget in the same Redis round trip as the session check (auth.ts);
+      // everything else under /api spends it on its own, below.
+      const admit = gatekeeper({ verificationKey, redis, budgets: { perAddress, perUser } });
+      const proxies = new Map(
+        Object.entries(services).map(([name, target]) => [name, proxyTo(name, target)]),
+      );
+      for (const route of routes) {
+        const proxy = proxies.get(serviceOf(route));
+        // A route to a service this gateway was not given is left out, and so answers 404.
+        if (!proxy) continue;
+        const method = route.method.toLowerCase() as Lowercase<RouteRule['method']>;
+        app[method](route.path, admit(route.access), proxy);
+      }
+
       app.use('/api', limitPerAddress(perAddress));
 
       app.get('/api/health', async (_req, res) => {
@@ -116,22 +131,6 @@ export function createGatewayApp({
       });
 
       mountApiDocs(app, { services, routes, logger });
-
-      const proxies = new Map(
-        Object.entries(services).map(([name, target]) => [name, proxyTo(name, target)]),
-      );
-      for (const route of routes) {
-        const proxy = proxies.get(serviceOf(route));
-        // A route to a service this gateway was not given is left out, and so answers 404.
-        if (!proxy) continue;
-        const method = route.method.toLowerCase() as Lowercase<RouteRule['method']>;
-        app[method](
-          route.path,
-          authenticate(route.access, verificationKey, redis),
-          limitPerUser(perUser),
-          proxy,
-        );
-      }
     },
   });
 }

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { Redis } from 'ioredis';
 import { importPKCS8 } from 'jose';
 import request from 'supertest';
 import { signAccessToken } from '@kvartirnsk/lib/access-tokens';
@@ -196,6 +197,33 @@ describe('access tokens', () => {
     expect(res.status).toBe(200);
     expect(lastSeen()?.headers['x-user-id']).toBeUndefined();
   });
+
+  it('fails closed while Redis is away: 503 where a user is needed, anonymous routes still served', async () => {
+    const { token } = await signedInUser(testRedis.redis, ['guest']);
+    // Nothing listens on port 1; commands fail at once instead of waiting for a reconnect.
+    const away = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    try {
+      const cutOff = await testGateway({ services: { users: upstream.url }, redis: away });
+
+      const me = await request(cutOff).get('/api/users/me').set('authorization', `Bearer ${token}`);
+      expect(me.status).toBe(503);
+      expect(me.headers['content-type']).toMatch(/^application\/problem\+json/);
+
+      const refresh = await request(cutOff)
+        .post('/api/users/refresh')
+        .set('authorization', `Bearer ${token}`)
+        .send({ refreshToken: 'x' });
+      expect(refresh.status).toBe(200);
+      expect(lastSeen()?.headers['x-user-id']).toBeUndefined();
+    } finally {
+      away.disconnect();
+    }
+  });
 });
 
 describe('request bodies', () => {
@@ -321,6 +349,20 @@ describe('rate limits shared by gateway instances through Redis', () => {
     const limited = await me(second, '198.51.100.4');
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
+  });
+
+  it('limits an address for signed-in callers too, whoever they are', async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => signedInUser(shared.redis, ['guest'])));
+    const me = (app: Express, token: string) =>
+      request(app)
+        .get('/api/users/me')
+        .set('authorization', `Bearer ${token}`)
+        .set('x-forwarded-for', '192.0.2.9');
+    const statuses = [];
+    for (const [index, { token }] of users.entries()) {
+      statuses.push((await me(index % 2 ? second : first, token)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });
 

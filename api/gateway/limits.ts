@@ -5,7 +5,6 @@ import { ProblemError, problemType, sendProblem } from '@kvartirnsk/lib/problem'
 import { spendBudget } from '@kvartirnsk/lib/rate-limits';
 
 export { requestBudget } from '@kvartirnsk/lib/rate-limits';
-import type { Actor } from '@kvartirnsk/lib/identity';
 
 const tooLarge = (limit: number) => ({
   type: problemType('body-too-large'),
@@ -41,15 +40,6 @@ export function limitStreamedBody(req: Request, res: Response, proxyReq: ClientR
 export function limitPerAddress(limiter: RateLimiterRedis): RequestHandler {
   return async (req, _res, next) => {
     await spendBudget(limiter, req.ip ?? 'unknown', 'address');
-    next();
-  };
-}
-
-/** After authentication: signed-in callers also spend from their own budget, wherever they connect from. */
-export function limitPerUser(limiter: RateLimiterRedis): RequestHandler {
-  return async (_req, res, next) => {
-    const actor = res.locals.actor as Actor | undefined;
-    if (actor) await spendBudget(limiter, actor.userId, 'user');
     next();
   };
 }
