@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { CryptoKey } from 'jose';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
-import { type AccessClaims, verifyAccessToken } from '@kvartirnsk/lib/access-tokens';
+import { type AccessClaims, cachingTokenVerifier } from '@kvartirnsk/lib/access-tokens';
 import {
   accountBlocked,
   type Actor,
@@ -76,8 +76,8 @@ const rolesAllow = (access: Access, roles: readonly Role[]) =>
 
 /**
  * Establishes who is calling, enforces the route's access rule and spends the caller's rate budgets. Whatever
- * identity headers the client sent are dropped first; only a verified token (signature and expiry, checked on
- * every request, and its session and user still valid in Redis) sets them for the service. The token itself is
+ * identity headers the client sent are dropped first; only a verified token (its signature checked once per token,
+ * its expiry, session and user on every request) sets them for the service. The token itself is
  * not forwarded: services never parse tokens. On anonymous routes a bad token is ignored, so an expired one
  * does not block refresh. Order of answers: address over budget (429), blocked (403), no valid session (401),
  * role (403), user over budget (429).
@@ -94,6 +94,7 @@ export function gatekeeper({
   // ioredis prefixes the script's KEYS like any other command's, and runs it by its digest (EVALSHA).
   redis.defineCommand('gatewayAdmit', { numberOfKeys: 4, lua: ADMIT_LUA });
   const admitting = redis as AdmittingRedis;
+  const verifyAccessToken = cachingTokenVerifier(verificationKey);
 
   async function sessionAndBudgets(
     claims: AccessClaims,
@@ -128,7 +129,7 @@ export function gatekeeper({
     delete req.headers.authorization;
     const address = req.ip ?? 'unknown';
 
-    const claims = token ? await verifyAccessToken(verificationKey, token) : undefined;
+    const claims = token ? await verifyAccessToken(token) : undefined;
     let actor: Actor | undefined;
     if (!claims) {
       await spendBudget(budgets.perAddress, address, 'address');
