@@ -122,11 +122,16 @@ export function clusterPrecision(box: Box): number {
   return Math.min(20, Math.max(1, Math.floor(Math.log2((360 * 8) / span))));
 }
 
+/** Has Cyrillic letters and no others (digits and punctuation aside). */
+const CYRILLIC_ONLY = /^(?=.*\p{Script=Cyrillic})[\p{Script=Cyrillic}\P{L}]*$/u;
+
 /**
  * Every word must match the listing's Russian or English text (title, description and city, copied into one
  * field per language at index time, because fuzzy matching costs per field), forgiving typos and Russian word
- * endings, which the analysers here do not stem. A stop word matches everything rather than nothing. An exact
- * match in a title ranks higher.
+ * endings, which the analysers here do not stem. A word written in Cyrillic alone is looked for in the Russian
+ * text only: every listing has one, and the fuzzy automaton built for the English field would be most of the
+ * query's cost for nothing. A Latin word may be a name inside Russian text too, so it is looked for in both.
+ * A stop word matches everything rather than nothing. An exact match in a title ranks higher.
  */
 function textQuery(q: string): estypes.QueryDslQueryContainer {
   return {
@@ -134,7 +139,7 @@ function textQuery(q: string): estypes.QueryDslQueryContainer {
       must: q.split(/\s+/).map((word) => ({
         multi_match: {
           query: word,
-          fields: ['searchRu', 'searchEn'],
+          fields: CYRILLIC_ONLY.test(word) ? ['searchRu'] : ['searchRu', 'searchEn'],
           fuzziness: 'AUTO',
           prefix_length: 1,
           zero_terms_query: 'all',
