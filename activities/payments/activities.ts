@@ -4,6 +4,7 @@ import { countMoneyMoved } from '@kvartirnsk/lib/metrics';
 import { money, type Money } from '@kvartirnsk/lib/money';
 import { type Authorization, PaymentFailureType } from '@kvartirnsk/workflows/payments/contract';
 import { type LedgerPosting, post, reserveRefund, transfer } from './ledger';
+import { markPayoutPaid, type PayoutRecord, savePayoutRecord } from './payouts';
 import { LedgerAccount, type PaymentsDb, type ProviderMovement } from './schema';
 
 export interface PaymentActivityDeps {
@@ -268,7 +269,13 @@ export function createPaymentActivities({ stripe, db }: PaymentActivityDeps) {
         bookingId,
         entries: transfer(LedgerAccount.HOST_PAYABLE, LedgerAccount.PROVIDER_RECEIVABLE, amount),
       });
+      await markPayoutPaid(db, bookingId, amount);
       return sent.id;
+    },
+
+    /** Keeps the host's view of their payout: scheduled (and what a cancellation leaves), nothing due, failed. */
+    async recordPayout(record: PayoutRecord): Promise<void> {
+      await savePayoutRecord(db, record);
     },
 
     /**

@@ -188,11 +188,31 @@ export interface DisputeTable {
   settled_at: Date | null;
 }
 
+export const PAYOUT_STATUSES = ['scheduled', 'paid', 'nothing_due', 'failed'] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+/**
+ * A host's payout for one stay, as the host sees it: the ledger knows bookings, not hosts, so the payout
+ * workflow records here whose payout it is, when it is due and how it ended. One row per booking.
+ */
+export interface PayoutTable {
+  booking_id: string;
+  host_id: string;
+  /** Kopecks: the host's share still due while scheduled, what was transferred once paid. */
+  amount: number;
+  currency: Currency;
+  status: PayoutStatus;
+  pay_at: Date;
+  paid_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
 export interface PaymentsDatabase {
   disputes: DisputeTable;
   ledger_movements: LedgerMovementView;
   ledger_transactions: LedgerTransactionTable;
   ledger_entries: LedgerEntryTable;
+  payouts: PayoutTable;
   webhook_events: WebhookEventTable;
   provider_operations: ProviderOperationTable;
   refund_reservations: RefundReservationTable;
@@ -501,6 +521,29 @@ export const paymentsMigrations: Record<string, Migration> = {
         .addColumn('settled_at', 'timestamptz')
         .execute();
       await db.schema.createIndex('disputes_booking').on('disputes').columns(['booking_id']).execute();
+    },
+  },
+  '0007_payouts': {
+    async up(db) {
+      await db.schema
+        .createTable('payouts')
+        .addColumn('booking_id', 'text', (col) => col.primaryKey())
+        .addColumn('host_id', 'text', (col) => col.notNull())
+        .addColumn('amount', 'bigint', (col) => col.notNull().check(sql`amount >= 0`))
+        .addColumn('currency', 'text', (col) => col.notNull())
+        .addColumn('status', 'text', (col) =>
+          col.notNull().check(sql`status IN ('scheduled', 'paid', 'nothing_due', 'failed')`),
+        )
+        .addColumn('pay_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('paid_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      // A host's payouts newest first, a page at a time.
+      await db.schema
+        .createIndex('payouts_host_pay_at')
+        .on('payouts')
+        .columns(['host_id', 'pay_at desc', 'booking_id desc'])
+        .execute();
     },
   },
 };

@@ -6,10 +6,11 @@ import type { Money } from '@kvartirnsk/lib/money';
 import type { createPaymentActivities } from './activities';
 import type { LedgerTransactionKind } from './schema';
 
-type PaymentActivityName = keyof ReturnType<typeof createPaymentActivities>;
+/** Recording a host's view of their payout is the one payment activity that moves no money. */
+type PaymentActivityName = Exclude<keyof ReturnType<typeof createPaymentActivities>, 'recordPayout'>;
 
 /**
- * Every payment activity moves money and posts one ledger transaction of this kind under the key
+ * Every other payment activity moves money and posts one ledger transaction of this kind under the key
  * `<workflow id>:<activity id>`; a completed activity in a history is therefore a movement the ledger must have,
  * of the amount in this field of the activity's input.
  */

@@ -72,6 +72,8 @@ const listQuery = z
   .object({
     as: z.enum(['guest', 'host']).default('guest'),
     status: z.enum(BOOKING_STATUSES).optional(),
+    /** Only the bookings of this listing (a host's calendar of one flat). */
+    listingId: withoutNul(z.string().trim().min(1).max(64)).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(PAGE_SIZE),
     /** Opaque: the creation time and id of the last booking of the previous page. */
     cursor: z.string().max(200).optional(),
@@ -308,6 +310,7 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
           .orderBy('id', 'desc')
           .limit(query.limit + 1);
         if (query.status) select = select.where('status', '=', query.status);
+        if (query.listingId) select = select.where('listing_id', '=', query.listingId);
         if (query.cursor) {
           const after = decodeCursor(query.cursor);
           select = select.where((eb) =>

@@ -475,6 +475,31 @@ describe('reading bookings', () => {
     );
   });
 
+  it('lists the bookings of one listing, for its host’s calendar and for a guest', async () => {
+    const guest: Actor = { userId: `calendar-${suffix}`, roles: ['guest'] };
+    const instant = bookingBody();
+    const requested = bookingBody({ listingId: REQUEST });
+    await createBooking(instant, guest);
+    await createBooking(requested, guest);
+    await statusReaches(instant.bookingId, ['confirmed'], guest);
+    await statusReaches(requested.bookingId, ['awaiting_approval'], guest);
+    const listed = async (actor: Actor, query: string) => {
+      const res = await request(app).get(`/bookings?${query}`).set(identityHeaders(actor));
+      expect(res.status).toBe(200);
+      return res.body.items as Array<{ bookingId: string; listingId: string }>;
+    };
+
+    const hostInstant = await listed(HOST, `as=host&listingId=${INSTANT}&limit=100`);
+    const hostRequest = await listed(HOST, `as=host&listingId=${REQUEST}&limit=100`);
+    const guestRequest = await listed(guest, `listingId=${REQUEST}`);
+
+    expect(hostInstant.every((b) => b.listingId === INSTANT)).toBe(true);
+    expect(hostInstant.map((b) => b.bookingId)).toContain(instant.bookingId);
+    expect(hostRequest.every((b) => b.listingId === REQUEST)).toBe(true);
+    expect(hostRequest.map((b) => b.bookingId)).toContain(requested.bookingId);
+    expect(guestRequest.map((b) => b.bookingId)).toEqual([requested.bookingId]);
+  });
+
   it('hides a booking from anyone who is not its guest, host or an admin', async () => {
     const body = bookingBody();
     await createBooking(body);
@@ -543,5 +568,14 @@ describe('bad input gets a 400 problem naming the field', () => {
     expect(badId.body.errors[0].field).toBe('id');
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.errors[0].field).toBe('cursor');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'x'.repeat(65)],
+  ])('a listing filter that is %s', async (_case, listingId) => {
+    const res = await request(app).get(`/bookings?as=host&listingId=${listingId}`).set(identityHeaders(HOST));
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['listingId']);
   });
 });

@@ -19,6 +19,7 @@ import {
   trailWorkflowSchema,
   workflowsOfBooking,
 } from './finance';
+import { mountPayoutRoutes, payoutRoutes } from './payouts';
 import { createRefundRunner } from './refunds';
 
 /** How old a signed webhook may be; older ones are refused as possible replays (Stripe's default). */
@@ -141,6 +142,7 @@ export const paymentsRoutes = {
   }),
   ...financeRoutes,
   ...disputeRoutes,
+  ...payoutRoutes,
 };
 
 function providerAnswer(operation?: { provider_object_id: string; amount: number; currency: string }) {
@@ -318,6 +320,7 @@ export function createPaymentsApp({
 
       mountFinanceRoutes(api, app, { db, temporal, paymentsTaskQueue });
       mountDisputeRoutes(api, app, { db, runRefund });
+      mountPayoutRoutes(api, app, { db });
     },
   });
 }

@@ -25,6 +25,8 @@ import { createPaymentsApp } from './app';
 export interface PaymentsApiStack {
   testDb: TestDatabase<PaymentsDatabase>;
   temporal: Client;
+  /** The file's own payments task queue, where its payment pool runs workflows the test starts. */
+  queue: string;
   /** Counts the provider calls; passes them through unless told to fail. */
   provider: StripeFaultProxy;
   app: ReturnType<typeof createPaymentsApp>;
@@ -56,6 +58,7 @@ export async function startPaymentsApiStack(name: string): Promise<PaymentsApiSt
   return {
     testDb,
     temporal,
+    queue,
     provider,
     app,
     async close() {

@@ -84,6 +84,7 @@ it('gives up on a notification that keeps failing after a quarter of an hour, an
       workflowBundle: bundle,
       activities: {
         async recognizeEarnings() {},
+        async recordPayout() {},
         async transferToHost({ bookingId }: { bookingId: string }) {
           transfers.push(bookingId);
           return `tr_${bookingId}`;

@@ -1,6 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
+import type { PayoutRecord } from '@kvartirnsk/activities/payments/payouts';
 import type { createReconciliationActivities } from '@kvartirnsk/activities/payments/reconciliation';
 import { money, type Money } from '@kvartirnsk/lib/money';
 import { NOTIFICATIONS_TASK_QUEUE, type NotifyInput } from '../notifications/contract';
@@ -21,14 +23,21 @@ import { refundWorkflow } from './refund-workflow';
 
 type Activities = Pick<
   ReturnType<typeof createPaymentActivities>,
-  'refundPayment' | 'recognizeEarnings' | 'transferToHost' | 'reverseEarnings' | 'reverseTransfer'
+  | 'refundPayment'
+  | 'recognizeEarnings'
+  | 'transferToHost'
+  | 'reverseEarnings'
+  | 'reverseTransfer'
+  | 'recordPayout'
 >;
 
 const SCENARIO_QUEUE = 'payments-scenarios';
 const DAY_MS = 86_400_000;
 
-function recordingActivities() {
+/** Money calls go to `calls`; the host's payout records, which move no money, to `records`. */
+function recordingActivities({ transferRejected = false } = {}) {
   const calls: Array<[string, unknown]> = [];
+  const records: Array<[PayoutRecord['status'], number]> = [];
   const activities: Activities = {
     async refundPayment(refund) {
       calls.push(['refundPayment', refund.amount.amount]);
@@ -39,6 +48,9 @@ function recordingActivities() {
     },
     async transferToHost(transfer) {
       calls.push(['transferToHost', transfer.amount.amount]);
+      if (transferRejected) {
+        throw ApplicationFailure.create({ message: 'No such destination', nonRetryable: true });
+      }
       return 'tr_test';
     },
     async reverseEarnings(reversal) {
@@ -48,8 +60,11 @@ function recordingActivities() {
       calls.push(['reverseTransfer', [reversal.transferId, reversal.amount.amount]]);
       return 'trr_test';
     },
+    async recordPayout(record) {
+      records.push([record.status, record.amount.amount]);
+    },
   };
-  return { calls, activities };
+  return { calls, records, activities };
 }
 
 /** The host and guest of the scenarios that name them: payouts and refunds started since notifications. */
@@ -65,6 +80,17 @@ export const payoutScenarios = {
   'payout-paid-notified': { hostId: SCENARIO_HOST },
   /** Nothing was transferred, so there is nothing to tell. */
   'payout-nothing-due-notified': {
+    hostId: SCENARIO_HOST,
+    adjustment: { earned: money(0), hostShare: money(0) },
+  },
+  /** Since hosts see their payouts, the payout keeps its row: scheduled, then paid by the transfer. */
+  'payout-paid-recorded': { hostId: SCENARIO_HOST },
+  /** A cancellation while scheduled changes what the host sees is due. */
+  'payout-adjusted-recorded': {
+    hostId: SCENARIO_HOST,
+    adjustment: { earned: money(350_000), hostShare: money(300_000) },
+  },
+  'payout-nothing-due-recorded': {
     hostId: SCENARIO_HOST,
     adjustment: { earned: money(0), hostShare: money(0) },
   },
@@ -100,15 +126,8 @@ async function withWorker<T>(
   return { result, notifications: notifier.sent };
 }
 
-/** A payout due a day after a check-in two days from now; some scenarios adjust it before it is due. */
-export async function runPayoutScenario(
-  env: TestWorkflowEnvironment,
-  bundle: WorkflowBundleWithSourceMap,
-  name: PayoutScenario,
-) {
-  const { calls, activities } = recordingActivities();
-  const scenario: { hostId?: string; adjustment?: { earned: Money; hostShare: Money } } =
-    payoutScenarios[name];
+/** A payout due a day after a check-in two days from now. */
+async function startPayout(env: TestWorkflowEnvironment, name: string, hostId?: string) {
   const startedAt = await env.currentTimeMs();
   const handle = await env.client.workflow.start(payoutWorkflow, {
     workflowId: payoutWorkflowId(`scenario-${name}`),
@@ -120,15 +139,41 @@ export async function runPayoutScenario(
         earned: money(700_000),
         hostShare: money(582_000),
         payAt: new Date(startedAt + 3 * DAY_MS).toISOString(),
-        ...(scenario.hostId ? { hostId: scenario.hostId } : {}),
+        ...(hostId ? { hostId } : {}),
       },
     ],
   });
+  return { handle, startedAt };
+}
+
+/** Some scenarios adjust the payout before it is due. */
+export async function runPayoutScenario(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  name: PayoutScenario,
+) {
+  const { calls, records, activities } = recordingActivities();
+  const scenario: { hostId?: string; adjustment?: { earned: Money; hostShare: Money } } =
+    payoutScenarios[name];
+  const { handle, startedAt } = await startPayout(env, name, scenario.hostId);
   const { result, notifications } = await withWorker(env, bundle, activities, async () => {
     if (scenario.adjustment) await handle.signal(adjustPayoutSignal, scenario.adjustment);
     return handle.result();
   });
-  return { result, calls, notifications, handle, startedAt };
+  return { result, calls, records, notifications, handle, startedAt };
+}
+
+/** A payout whose transfer the provider refuses for good: the workflow fails, and says so to the host. */
+export async function runRejectedPayout(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap) {
+  const { calls, records, activities } = recordingActivities({ transferRejected: true });
+  const { handle } = await startPayout(env, 'payout-rejected', SCENARIO_HOST);
+  const { result: failure } = await withWorker(env, bundle, activities, () =>
+    handle.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    ),
+  );
+  return { failure, calls, records };
 }
 
 export const refundScenarios = {

@@ -1,7 +1,8 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '@kvartirnsk/temporal/testing';
-import { runPayoutScenario, runRefundScenario } from './payment-scenarios';
+import { runPayoutScenario, runRefundScenario, runRejectedPayout } from './payment-scenarios';
 
 const DAY_MS = 86_400_000;
 
@@ -50,6 +51,41 @@ describe('payoutWorkflow', () => {
 
     expect(result.status).toBe('nothing_due');
     expect(calls).toEqual([]);
+  });
+
+  it('keeps no record for its host when it names none (started before hosts saw their payouts)', async () => {
+    const { records } = await runPayoutScenario(env, bundle, 'payout-paid');
+
+    expect(records).toEqual([]);
+  });
+
+  it('shows its host the payout as scheduled from the start; the transfer itself marks it paid', async () => {
+    const { result, calls, records } = await runPayoutScenario(env, bundle, 'payout-paid-recorded');
+
+    expect(result.status).toBe('paid');
+    expect(records).toEqual([['scheduled', 582_000]]);
+    expect(calls.map(([name]) => name)).toEqual(['recognizeEarnings', 'transferToHost']);
+  });
+
+  it('shows its host what a cancellation leaves due, and when nothing is', async () => {
+    const adjusted = await runPayoutScenario(env, bundle, 'payout-adjusted-recorded');
+    const nothingDue = await runPayoutScenario(env, bundle, 'payout-nothing-due-recorded');
+
+    // The adjustment may reach the workflow before or after it first records the payout.
+    expect(adjusted.records.at(-1)).toEqual(['scheduled', 300_000]);
+    expect(adjusted.calls.at(-1)).toEqual(['transferToHost', 300_000]);
+    expect(nothingDue.records.at(-1)).toEqual(['nothing_due', 0]);
+    expect(nothingDue.records.slice(0, -1).every(([status]) => status === 'scheduled')).toBe(true);
+  });
+
+  it('records the payout failed when the provider refuses the transfer for good', async () => {
+    const { failure, records } = await runRejectedPayout(env, bundle);
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(records).toEqual([
+      ['scheduled', 582_000],
+      ['failed', 582_000],
+    ]);
   });
 });
 

@@ -18,4 +18,5 @@ export const paymentsRoutes: readonly RouteRule[] = [
   { method: 'POST', path: '/api/payments/reconciliation/reports', access: financeOrAdmin },
   { method: 'GET', path: '/api/payments/reconciliation/reports/:id', access: financeOrAdmin },
   { method: 'GET', path: '/api/payments/reconciliation/reports/:id/export.csv', access: financeOrAdmin },
+  { method: 'GET', path: '/api/payments/payouts', access: anyOf('host') },
 ];

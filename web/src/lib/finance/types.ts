@@ -66,8 +66,8 @@ export interface ReconciliationDifference {
 }
 
 /**
- * A host's payout, as the payments API is asked to serve it at GET /api/payments/payouts (not there yet: the
- * page says so until it is). One per booking: the payout workflow pays a day after check-in.
+ * A host's payout, as the payments API serves it at GET /api/payments/payouts (latest due first). One per
+ * booking: the payout workflow pays a day after check-in.
  */
 export type PayoutStatus = 'scheduled' | 'paid' | 'nothing_due' | 'failed';
 

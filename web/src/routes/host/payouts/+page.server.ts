@@ -1,5 +1,5 @@
 import type { PayoutPage } from '#lib/finance/types.ts';
-import { api, ApiError } from '#lib/server/gateway.ts';
+import { api } from '#lib/server/gateway.ts';
 import { pageFailure, requireRole } from '#lib/server/guard.ts';
 import type { PageServerLoad } from './$types';
 
@@ -13,8 +13,6 @@ export const load: PageServerLoad = async (event) => {
   try {
     return { payouts: await api<PayoutPage>(event, `/api/payments/payouts?${query}`) };
   } catch (err) {
-    // A gateway without the route answers 404: the page explains instead of showing an error.
-    if (err instanceof ApiError && err.status === 404) return { payouts: null };
     pageFailure(err, event.locals.locale);
   }
 };

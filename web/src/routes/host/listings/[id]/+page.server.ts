@@ -10,8 +10,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const listingPath = (id: string) => `/api/listings/${encodeURIComponent(id)}`;
 
-/** Pages of the host's bookings read to find this listing's (the bookings API filters by host, not by listing). */
-const BOOKING_PAGES = 5;
+/** The newest bookings of the listing read for its calendar: far more than a flat holds ahead of today. */
 const BOOKING_PAGE_SIZE = 100;
 
 /**
@@ -19,17 +18,10 @@ const BOOKING_PAGE_SIZE = 100;
  * page still works for editing.
  */
 async function staysAt(event: CallContext, listingId: string): Promise<BookedStay[] | null> {
-  const bookings: BookingSummary[] = [];
-  let cursor: string | undefined;
+  const query = new URLSearchParams({ as: 'host', listingId, limit: String(BOOKING_PAGE_SIZE) });
+  let bookings: BookingSummary[];
   try {
-    for (let page = 0; page < BOOKING_PAGES; page++) {
-      const query = new URLSearchParams({ as: 'host', limit: String(BOOKING_PAGE_SIZE) });
-      if (cursor) query.set('cursor', cursor);
-      const answer = await api<BookingPage>(event, `/api/bookings?${query}`);
-      bookings.push(...answer.items);
-      cursor = answer.nextCursor;
-      if (!cursor) break;
-    }
+    bookings = (await api<BookingPage>(event, `/api/bookings?${query}`)).items;
   } catch (err) {
     if (err instanceof ApiError) return null;
     throw err;
