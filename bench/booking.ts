@@ -1,42 +1,37 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createBookingActivities } from '@kvartirnsk/activities/bookings/activities';
 import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
-import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
-import { createStripe, stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
 import { createBookingsApp } from '@kvartirnsk/api-bookings/app';
 import { applyListingEvent } from '@kvartirnsk/api-bookings/listing-replica';
-import { loadConfig } from '@kvartirnsk/lib/config';
 import { domainEvent } from '@kvartirnsk/lib/events';
 import { type Actor, identityHeaders } from '@kvartirnsk/lib/identity';
-import { createLogger } from '@kvartirnsk/lib/logger';
+import pino from 'pino';
 import type { Kysely } from '@kvartirnsk/lib/postgres';
-import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
-import { bundleWorkflows } from '@kvartirnsk/temporal/testing';
-import {
-  BOOKINGS_TASK_QUEUE,
-  type BookingState,
-  bookingWorkflowId,
-} from '@kvartirnsk/workflows/bookings/contract';
-import { PAYMENTS_TASK_QUEUE } from '@kvartirnsk/workflows/payments/contract';
+import { createTestDatabase } from '@kvartirnsk/lib/testing';
+import type { BookingState } from '@kvartirnsk/workflows/bookings/contract';
+import { assertQueuesFree } from './chaos/harness';
 import { type BenchOptions, parseBenchOptions } from './cli';
 import { type CpuShare, measureCpu } from './cpu';
-import { type MachineInfo, machineInfo, writeResult } from './results';
-import { type PhaseStats, phaseStats, Progress, runPool } from './stats';
-import { trivialActivities } from './trivial-activities';
+import { loadAverage, type MachineInfo, machineInfo, writeResult } from './results';
+import { type LatencyStats, latencyStats, type PhaseStats, phaseStats, Progress, runPool } from './stats';
 import { BOOKING_ACTIVITY_COUNT, TRIVIAL_TASK_QUEUE, trivialWorkflow } from './trivial-workflow';
+import { WorkerProcesses } from './worker-processes';
 
 // Booking throughput and latency (API call → `confirmed`) against a trivial workflow with as many
-// activities, in one run, on the local dev server. Workers, the bookings API and the load generator share
-// this process, as in api/bookings/bookings.int.test.ts, but in a namespace of their own.
+// activities, in one run, on the local dev server, in a namespace of its own. The worker pools run as
+// separate processes started like scripts/services starts them (workers/booking.ts, workers/payment.ts, and
+// workers/test-pool.ts for the baseline), one process each; the bookings API and the load generator run here.
 
 /** Registered with our search attributes by scripts/stack; tests use kvartirnsk-test, the local app default. */
-const BENCH_NAMESPACE = process.env.TEMPORAL_BENCH_NAMESPACE ?? 'kvartirnsk-bench';
-const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+export const BENCH_NAMESPACE = process.env.TEMPORAL_BENCH_NAMESPACE ?? 'kvartirnsk-bench';
+export const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 
 /** Bookings are spread over this many listings (and then over later dates), so none overlaps another. */
 const LISTING_COUNT = 100;
@@ -45,11 +40,28 @@ const NIGHTS = 2;
 const CONFIRMATION_POLL_MS = 20;
 /** A booking not confirmed by then counts as failed, so a stuck flow cannot hang the run. */
 const CONFIRMATION_TIMEOUT_MS = 60_000;
+/** Looks for this run's open workflows until none is left, at most this many times. */
+const CLEANUP_PASSES = 5;
+/** The booking id inside the id of each workflow of a booking (the booking's, its payment's, its payout's). */
+const BOOKING_ID_IN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 export const TARGETS = { minThroughputRatio: 0.6, maxP95Ratio: 2 } as const;
 
+/** CPU groups of the worker processes, as they appear in the CPU tables. */
+export const WORKER_GROUPS = {
+  booking: 'booking workers',
+  payment: 'payment workers',
+  trivial: 'trivial worker',
+} as const;
+
 export interface MeasuredPhase extends PhaseStats {
   cpu: CpuShare;
+  loadAverage: { start: number[]; end: number[] };
+}
+
+export interface BookingPhase extends MeasuredPhase {
+  /** POST /bookings until its 201 (the dates are held and the price is known). */
+  apiResponse: LatencyStats;
 }
 
 export interface BookingBenchResult {
@@ -63,11 +75,13 @@ export interface BookingBenchResult {
     activitiesPerFlow: number;
     namespace: string;
     temporalAddress: string;
+    /** Worker processes per pool; every pool with the sizing of workers/run-worker.ts's defaults. */
+    workerProcesses: Record<string, number>;
   };
-  /** Trivial workflow: start → completed, through the Temporal client. */
+  /** Trivial workflow: start → its fifth activity ran. */
   trivial: MeasuredPhase;
-  /** Booking: POST /bookings → the booking row turns `confirmed`. */
-  booking: MeasuredPhase & { apiResponseMs: PhaseStats['latencyMs'] };
+  /** Booking: POST /bookings → the booking row turns `confirmed` (written by confirmBooking, the fifth activity). */
+  booking: BookingPhase;
   ratios: { throughput: number; p95: number };
   targets: typeof TARGETS;
   meetsTargets: { throughput: boolean; p95: boolean };
@@ -179,12 +193,6 @@ class ConfirmationWatcher {
   }
 }
 
-interface Phase {
-  latencies: number[];
-  failures: number;
-  wallMs: number;
-}
-
 /** Runs items [from, to) through `item`, which returns the latency of one, with bounded concurrency. */
 async function runPhase(
   label: string,
@@ -193,10 +201,10 @@ async function runPhase(
   concurrency: number,
   errors: string[],
   item: (index: number) => Promise<number>,
-): Promise<Phase> {
+) {
   const latencies: number[] = [];
   let failures = 0;
-  const progress = new Progress(label);
+  const progress = new Progress(label, to - from);
   const startedAt = performance.now();
   await runPool(from, to, concurrency, async (index) => {
     try {
@@ -205,96 +213,108 @@ async function runPhase(
       failures += 1;
       if (errors.length < 20) errors.push(`${label}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    progress.update(latencies.length + failures, to - from, failures ? `(${failures} failed)` : '');
+    progress.update(latencies.length + failures, failures ? `${failures} failed` : '');
   });
-  return { latencies, failures, wallMs: performance.now() - startedAt };
+  progress.stop();
+  return phaseStats(latencies, failures, performance.now() - startedAt);
 }
 
-export async function runBookingBenchmark(
-  options: Pick<BenchOptions, 'count' | 'concurrency' | 'warmup'>,
-): Promise<BookingBenchResult> {
-  const { count, concurrency, warmup } = options;
+/**
+ * Everything a booking measurement needs, set up once: fresh bookings and payments databases with the
+ * listings, the bookings API on a real HTTP listener, the confirmation watcher, a Temporal client and the
+ * worker processes (started by the caller, which decides how many of each pool).
+ */
+export interface BookingRig {
+  temporal: Client;
+  workers: WorkerProcesses;
+  errors: string[];
+  /** Runs bookings [from, to) through the API, timed to `confirmed`, with the CPU of every party. */
+  measureBookings(label: string, from: number, to: number, concurrency: number): Promise<BookingPhase>;
+  /** Runs trivial workflows [from, to), timed to their last activity. */
+  measureTrivial(label: string, from: number, to: number, concurrency: number): Promise<MeasuredPhase>;
+  close(): Promise<void>;
+}
+
+export async function openBookingRig(label: string): Promise<BookingRig> {
   const runId = randomUUID().slice(0, 8);
   const errors: string[] = [];
   const cleanups: Array<() => Promise<unknown>> = [];
-  const started = { bookings: [] as string[] };
-
+  const close = async () => {
+    console.log(`${label}: cleaning up`);
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: unknown) => console.error('cleanup failed:', err));
+    }
+  };
   try {
-    // Worker lifecycle chatter would bury the progress line; warnings and errors still show.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    console.log(`booking benchmark: setting up (namespace ${BENCH_NAMESPACE}, databases, bundles, workers)`);
-    const [bookingsDb, paymentsDb]: [TestDatabase<BookingsDatabase>, TestDatabase<PaymentsDatabase>] =
-      await Promise.all([
-        createTestDatabase<BookingsDatabase>('bench_bookings', bookingsMigrations),
-        createTestDatabase<PaymentsDatabase>('bench_payments', paymentsMigrations),
-      ]);
+    const clientConnection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+    cleanups.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: BENCH_NAMESPACE });
+    // Our workers would take tasks of a chaos run (or another benchmark) in this namespace, and theirs ours.
+    await assertQueuesFree(temporal, BENCH_NAMESPACE);
+
+    const [bookingsDb, paymentsDb] = await Promise.all([
+      createTestDatabase<BookingsDatabase>('bench_bookings', bookingsMigrations),
+      createTestDatabase<PaymentsDatabase>('bench_payments', paymentsMigrations),
+    ]);
     cleanups.push(
       () => bookingsDb.drop(),
       () => paymentsDb.drop(),
     );
     await publishListings(bookingsDb.db);
 
-    const clientConnection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-    cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: BENCH_NAMESPACE });
-
-    const [bookingBundle, paymentBundle, trivialBundle] = await Promise.all([
-      bundleWorkflows('@kvartirnsk/workflows/bookings/index'),
-      bundleWorkflows('@kvartirnsk/workflows/payments/index'),
-      bundleWorkflows(require.resolve('./trivial-workflow')),
-    ]);
-    // One worker connection for all three pools: the trivial baseline shares it with the booking flow.
-    const workerConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-    const workerOptions = { connection: workerConnection, namespace: BENCH_NAMESPACE };
-    const workers = await Promise.all([
-      Worker.create({
-        ...workerOptions,
-        taskQueue: BOOKINGS_TASK_QUEUE,
-        workflowBundle: bookingBundle,
-        activities: createBookingActivities({
-          db: bookingsDb.db,
-          fees: { guestServiceFeeBasisPoints: 1200, hostFeeBasisPoints: 300 },
-        }),
-      }),
-      Worker.create({
-        ...workerOptions,
-        taskQueue: PAYMENTS_TASK_QUEUE,
-        workflowBundle: paymentBundle,
-        activities: createPaymentActivities({
-          stripe: createStripe(loadConfig(stripeConfigShape)),
-          db: paymentsDb.db,
-        }),
-      }),
-      Worker.create({
-        ...workerOptions,
-        taskQueue: TRIVIAL_TASK_QUEUE,
-        workflowBundle: trivialBundle,
-        activities: trivialActivities,
-      }),
-    ]);
-    const running = Promise.all(workers.map((worker) => worker.run()));
+    // Confirmed bookings sleep until check-out and their payouts until after check-in; a booking that failed
+    // may leave its payment waiting for capture. End this run's open ones, so the namespace is left idle. This
+    // runs after the workers have stopped (cleanups run in reverse), so no booking starts a payout meanwhile;
+    // visibility lags a little behind, so it looks again until nothing of ours is left.
+    const startedBookings = new Set<string>();
+    const openedAt = new Date();
     cleanups.push(async () => {
-      for (const worker of workers) worker.shutdown();
-      await running;
-      await workerConnection.close();
+      for (let pass = 0; pass < CLEANUP_PASSES; pass += 1) {
+        const open: string[] = [];
+        for await (const execution of temporal.workflow.list({
+          query: `ExecutionStatus = 'Running' AND StartTime >= '${openedAt.toISOString()}'`,
+        })) {
+          const bookingId = BOOKING_ID_IN.exec(execution.workflowId)?.[0];
+          if (bookingId && startedBookings.has(bookingId)) open.push(execution.workflowId);
+        }
+        if (open.length === 0) return;
+        await runPool(0, open.length, 10, (i) =>
+          temporal.workflow
+            .getHandle(open[i]!)
+            .terminate('benchmark finished')
+            .then(
+              () => undefined,
+              () => undefined,
+            ),
+        );
+        await sleep(1_000);
+      }
     });
-    // Confirmed bookings sleep until check-out: end them, so the namespace is left with nothing running.
-    cleanups.push(() =>
-      runPool(0, started.bookings.length, 20, (i) =>
-        temporal.workflow
-          .getHandle(bookingWorkflowId(started.bookings[i]!))
-          .terminate('benchmark finished')
-          .then(
-            () => undefined,
-            () => undefined,
-          ),
-      ),
-    );
 
+    const logDir = mkdtempSync(path.join(os.tmpdir(), 'kvartirnsk-bench-'));
+    console.log(`${label}: logs of the API and the workers in ${logDir}`);
+    const workers = new WorkerProcesses(
+      {
+        TEMPORAL_ADDRESS,
+        TEMPORAL_NAMESPACE: BENCH_NAMESPACE,
+        BOOKINGS_DATABASE_URL: bookingsDb.url,
+        PAYMENTS_DATABASE_URL: paymentsDb.url,
+        TEST_TASK_QUEUE: TRIVIAL_TASK_QUEUE,
+        LOG_LEVEL: 'info',
+      },
+      logDir,
+    );
+    cleanups.push(() => workers.stopAll());
+
+    const apiLogFile = path.join(logDir, 'bookings-api.log');
     const app = createBookingsApp({
       db: bookingsDb.db,
       temporal,
-      logger: createLogger('bench', 'silent'),
+      // Warnings and errors (a 500's cause) go to a file: on the terminal they would break the progress bars.
+      logger: pino(
+        { name: 'bench-bookings-api', level: 'warn' },
+        pino.destination({ dest: apiLogFile, sync: true }),
+      ),
       terms: { approvalWindow: '1 hour' },
     });
     const server = await new Promise<Server>((resolve) => {
@@ -310,18 +330,10 @@ export async function runBookingBenchmark(
     watcher.start();
     cleanups.push(async () => watcher.stop());
 
-    const runTrivial = async (index: number) => {
-      const startedAt = Date.now();
-      await temporal.workflow.execute(trivialWorkflow, {
-        workflowId: `bench-trivial:${runId}:${index}`,
-        taskQueue: TRIVIAL_TASK_QUEUE,
-      });
-      return Date.now() - startedAt;
-    };
     const apiResponses: number[] = [];
     const runBooking = async (index: number) => {
       const bookingId = randomUUID();
-      started.bookings.push(bookingId);
+      startedBookings.add(bookingId);
       const startedAt = Date.now();
       const confirmed = watcher.confirmed(bookingId);
       const res = await fetch(apiUrl, {
@@ -333,29 +345,79 @@ export async function runBookingBenchmark(
       const state = (await res.json()) as BookingState;
       if (res.status !== 201 || !['held', 'authorized', 'confirmed'].includes(state.status)) {
         confirmed.catch(() => undefined);
-        throw new Error(`POST /bookings answered ${res.status}: ${JSON.stringify(state).slice(0, 300)}`);
+        const causes = res.status >= 500 ? ` (causes in ${apiLogFile})` : '';
+        throw new Error(
+          `POST /bookings answered ${res.status}${causes}: ${JSON.stringify(state).slice(0, 300)}`,
+        );
       }
       return (await confirmed) - startedAt;
     };
+    const runTrivial = async (index: number) => {
+      const startedAt = Date.now();
+      const lastActivityRanAt = await temporal.workflow.execute(trivialWorkflow, {
+        workflowId: `bench-trivial:${runId}:${index}`,
+        taskQueue: TRIVIAL_TASK_QUEUE,
+      });
+      return lastActivityRanAt - startedAt;
+    };
 
-    // Warm both paths (bundles in the workflow sandbox, JIT, connection pools) before anything is measured.
-    await runPhase('warm-up trivial', 0, warmup, concurrency, errors, runTrivial);
-    await runPhase('warm-up booking', 0, warmup, concurrency, errors, runBooking);
-    apiResponses.length = 0;
-    errors.length = 0;
+    /** Times a phase, with the CPU of every party (worker processes by group) and the load around it. */
+    const measured = async <T extends PhaseStats>(run: () => Promise<T>) => {
+      const loadAtStart = loadAverage();
+      const stopCpu = measureCpu(workers.groups());
+      const stats = await run();
+      return { ...stats, cpu: stopCpu(), loadAverage: { start: loadAtStart, end: loadAverage() } };
+    };
 
-    const trivialCpu = measureCpu();
-    const trivial = await runPhase('trivial', warmup, warmup + count, concurrency, errors, runTrivial);
-    const trivialCpuShare = trivialCpu();
-    const bookingCpu = measureCpu();
-    const booking = await runPhase('booking', warmup, warmup + count, concurrency, errors, runBooking);
-    const bookingCpuShare = bookingCpu();
+    return {
+      temporal,
+      workers,
+      errors,
+      measureBookings: (phase, from, to, concurrency) =>
+        measured(async () => {
+          apiResponses.length = 0;
+          const stats = await runPhase(phase, from, to, concurrency, errors, runBooking);
+          return { ...stats, apiResponse: latencyStats(apiResponses) };
+        }),
+      measureTrivial: (phase, from, to, concurrency) =>
+        measured(() => runPhase(phase, from, to, concurrency, errors, runTrivial)),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
 
-    const trivialStats = phaseStats(trivial.latencies, trivial.failures, trivial.wallMs);
-    const bookingStats = phaseStats(booking.latencies, booking.failures, booking.wallMs);
+export async function runBookingBenchmark(
+  options: Pick<BenchOptions, 'bookings' | 'concurrency' | 'warmup'>,
+): Promise<BookingBenchResult> {
+  const { bookings: count, concurrency, warmup } = options;
+  console.log(`booking benchmark: setting up (namespace ${BENCH_NAMESPACE}, databases, worker processes)`);
+  const rig = await openBookingRig('booking benchmark');
+  try {
+    const workerProcesses = {
+      [WORKER_GROUPS.booking]: 1,
+      [WORKER_GROUPS.payment]: 1,
+      [WORKER_GROUPS.trivial]: 1,
+    };
+    await Promise.all([
+      rig.workers.start(WORKER_GROUPS.booking, 'booking', 1),
+      rig.workers.start(WORKER_GROUPS.payment, 'payment', 1),
+      rig.workers.start(WORKER_GROUPS.trivial, 'test-pool', 1),
+    ]);
+
+    // Warm both paths (JIT, connection pools, sticky caches) before anything is measured.
+    await rig.measureTrivial('warm-up trivial', 0, warmup, concurrency);
+    await rig.measureBookings('warm-up booking', 0, warmup, concurrency);
+    rig.errors.length = 0;
+
+    const trivial = await rig.measureTrivial('trivial', warmup, warmup + count, concurrency);
+    const booking = await rig.measureBookings('booking', warmup, warmup + count, concurrency);
+
     const ratios = {
-      throughput: Number((bookingStats.throughputPerSecond / trivialStats.throughputPerSecond).toFixed(3)),
-      p95: Number((bookingStats.latencyMs.p95 / trivialStats.latencyMs.p95).toFixed(3)),
+      throughput: Number((booking.throughputPerSecond / trivial.throughputPerSecond).toFixed(3)),
+      p95: Number((booking.latencyMs.p95 / trivial.latencyMs.p95).toFixed(3)),
     };
     return {
       name: 'booking',
@@ -368,26 +430,20 @@ export async function runBookingBenchmark(
         activitiesPerFlow: BOOKING_ACTIVITY_COUNT,
         namespace: BENCH_NAMESPACE,
         temporalAddress: TEMPORAL_ADDRESS,
+        workerProcesses,
       },
-      trivial: { ...trivialStats, cpu: trivialCpuShare },
-      booking: {
-        ...bookingStats,
-        apiResponseMs: phaseStats(apiResponses, 0, booking.wallMs).latencyMs,
-        cpu: bookingCpuShare,
-      },
+      trivial,
+      booking,
       ratios,
       targets: TARGETS,
       meetsTargets: {
         throughput: ratios.throughput >= TARGETS.minThroughputRatio,
         p95: ratios.p95 <= TARGETS.maxP95Ratio,
       },
-      errors,
+      errors: rig.errors,
     };
   } finally {
-    console.log('booking benchmark: cleaning up');
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((err: unknown) => console.error('cleanup failed:', err));
-    }
+    await rig.close();
   }
 }
 

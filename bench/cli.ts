@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
-  /** Booking benchmark: measured bookings (and trivial workflows), in flight at once, unmeasured warm-up. */
-  count: number;
+  /**
+   * Booking and scaling benchmarks: measured bookings per phase (and trivial workflows), in flight at once,
+   * unmeasured warm-up per phase (the scaling curve warms every configuration, whose processes are new).
+   */
+  bookings: number;
   concurrency: number;
   warmup: number;
   /** Gateway benchmark: seconds per side and open connections. */
@@ -24,7 +27,7 @@ export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      count: { type: 'string' },
+      bookings: { type: 'string' },
       concurrency: { type: 'string' },
       warmup: { type: 'string' },
       duration: { type: 'string' },
@@ -38,7 +41,7 @@ export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
   }
   const concurrency = positive('concurrency', values.concurrency, 20);
   return {
-    count: positive('count', values.count, 300),
+    bookings: positive('bookings', values.bookings, 300),
     concurrency,
     warmup: positive('warmup', values.warmup, 2 * concurrency),
     duration: positive('duration', values.duration, 10),
@@ -47,6 +50,6 @@ export function parseBenchOptions(argv = process.argv.slice(2)): BenchOptions {
   };
 }
 
-const BENCHMARKS = ['booking', 'gateway', 'search', 'chaos'] as const;
-type Benchmark = (typeof BENCHMARKS)[number];
+export const BENCHMARKS = ['booking', 'scaling', 'gateway', 'search', 'chaos'] as const;
+export type Benchmark = (typeof BENCHMARKS)[number];
 const isBenchmark = (name: string): name is Benchmark => (BENCHMARKS as readonly string[]).includes(name);

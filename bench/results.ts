@@ -11,6 +11,12 @@ export interface MachineInfo {
   node: string;
   os: string;
   timestamp: string;
+  /** 1-, 5- and 15-minute load averages when recorded: other work on a shared machine skews every figure. */
+  loadAverage: number[];
+}
+
+export function loadAverage(): number[] {
+  return os.loadavg().map((load) => Number(load.toFixed(2)));
 }
 
 export function machineInfo(): MachineInfo {
@@ -21,6 +27,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     os: `${os.type()} ${os.release()} (${os.platform()}/${os.arch()})`,
     timestamp: new Date().toISOString(),
+    loadAverage: loadAverage(),
   };
 }
 

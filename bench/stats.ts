@@ -1,10 +1,21 @@
+import { Presets, SingleBar } from 'cli-progress';
+
+/** Percentiles kept for every measured phase, so charts can draw the whole distribution and not only p95. */
+export const DISTRIBUTION_PERCENTILES = [0, 5, 10, 25, 50, 75, 90, 95, 99, 100] as const;
+
+/** Latency percentiles of a set of operations, in milliseconds. */
+export interface LatencyStats {
+  latencyMs: { min: number; mean: number; p50: number; p95: number; p99: number; max: number };
+  /** The latency at each of DISTRIBUTION_PERCENTILES (0 is the minimum, 100 the maximum), for charts. */
+  distributionMs: Array<{ percentile: number; ms: number }>;
+}
+
 /** Latency percentiles and throughput of one measured phase, in milliseconds and operations per second. */
-export interface PhaseStats {
+export interface PhaseStats extends LatencyStats {
   completed: number;
   failed: number;
   wallSeconds: number;
   throughputPerSecond: number;
-  latencyMs: { min: number; mean: number; p50: number; p95: number; p99: number; max: number };
 }
 
 /** Nearest-rank percentile of an ascending list. */
@@ -16,14 +27,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-export function phaseStats(latenciesMs: number[], failed: number, wallMs: number): PhaseStats {
+export function latencyStats(latenciesMs: readonly number[]): LatencyStats {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
   return {
-    completed: sorted.length,
-    failed,
-    wallSeconds: round(wallMs / 1000, 2),
-    throughputPerSecond: round(sorted.length / (wallMs / 1000), 2),
     latencyMs: {
       min: round(sorted[0] ?? Number.NaN),
       mean: round(mean),
@@ -32,10 +39,24 @@ export function phaseStats(latenciesMs: number[], failed: number, wallMs: number
       p99: round(percentile(sorted, 99)),
       max: round(sorted.at(-1) ?? Number.NaN),
     },
+    distributionMs: DISTRIBUTION_PERCENTILES.map((p) => ({
+      percentile: p,
+      ms: round(p === 0 ? (sorted[0] ?? Number.NaN) : percentile(sorted, p)),
+    })),
   };
 }
 
-/** Runs `task(i)` for i in [from, to) with at most `concurrency` in flight; calls `onDone` after each. */
+export function phaseStats(latenciesMs: readonly number[], failed: number, wallMs: number): PhaseStats {
+  return {
+    completed: latenciesMs.length,
+    failed,
+    wallSeconds: round(wallMs / 1000, 2),
+    throughputPerSecond: round(latenciesMs.length / (wallMs / 1000), 2),
+    ...latencyStats(latenciesMs),
+  };
+}
+
+/** Runs `task(i)` for i in [from, to) with at most `concurrency` in flight. */
 export async function runPool(
   from: number,
   to: number,
@@ -53,19 +74,32 @@ export async function runPool(
   await Promise.all(Array.from({ length: Math.min(concurrency, to - from) }, lane));
 }
 
-/** A progress line, rewritten in place on a terminal; elsewhere (CI, a log file) at most once a second. */
+/**
+ * A progress bar for one phase: redrawn in place on a terminal; elsewhere (CI, a log file) a plain line
+ * every few seconds, so a long run is still visibly alive in a log.
+ */
 export class Progress {
-  private lastPrinted = 0;
+  private readonly bar: SingleBar;
 
-  constructor(private readonly label: string) {}
+  constructor(label: string, total: number) {
+    this.bar = new SingleBar(
+      {
+        format: `${label} |{bar}| {value}/{total} | {duration}s | {extra}`,
+        hideCursor: true,
+        noTTYOutput: true,
+        notTTYSchedule: 5_000,
+      },
+      Presets.shades_classic,
+    );
+    this.bar.start(total, 0, { extra: '' });
+  }
 
-  update(done: number, total: number, extra = ''): void {
-    const now = Date.now();
-    const finished = done >= total;
-    if (!finished && now - this.lastPrinted < (process.stdout.isTTY ? 100 : 1000)) return;
-    this.lastPrinted = now;
-    const line = `${this.label}: ${done}/${total}${extra ? ` ${extra}` : ''}`;
-    if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${line}${finished ? '\n' : ''}`);
-    else console.log(line);
+  update(done: number, extra = ''): void {
+    this.bar.update(done, { extra });
+  }
+
+  /** Draws the final state and leaves it on screen. */
+  stop(): void {
+    this.bar.stop();
   }
 }

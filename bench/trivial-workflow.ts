@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { trivialActivities } from './trivial-activities';
 
-/** Its own queue, polled by a worker on the booking benchmark's worker connection. */
+/** Its own queue, polled by a worker process of workers/test-pool.ts started by the booking benchmark. */
 export const TRIVIAL_TASK_QUEUE = 'bench-trivial';
 
 /**
@@ -13,9 +13,14 @@ export const BOOKING_ACTIVITY_COUNT = 5;
 // The booking flow's activity timeout, so both flows ask the server for the same kind of activity task.
 const { noop } = proxyActivities<typeof trivialActivities>({ startToCloseTimeout: '30 seconds' });
 
-/** The baseline: the same number of sequential activities, none of them doing any work. */
-export async function trivialWorkflow(): Promise<void> {
+/**
+ * The baseline: the same number of sequential activities, none of them doing any work. Returns when its last
+ * activity ran (epoch milliseconds).
+ */
+export async function trivialWorkflow(): Promise<number> {
+  let lastRanAt = 0;
   for (let step = 0; step < BOOKING_ACTIVITY_COUNT; step += 1) {
-    await noop();
+    lastRanAt = await noop();
   }
+  return lastRanAt;
 }
