@@ -1,6 +1,8 @@
 import { format as formatMoney } from '@kvartirnsk/lib/money';
 import type {
   BookingNotice,
+  BookingRequestNotice,
+  HostCancellationNotice,
   ListingNotice,
   Locale,
   MoneyNotice,
@@ -47,6 +49,19 @@ const stay = ({ checkIn, checkOut }: BookingNotice, locale: Locale) =>
 const because = (reason: string | undefined, locale: Locale) =>
   reason ? (locale === 'ru' ? ` Причина: ${reason}` : ` Reason: ${reason}`) : '';
 
+/** What a cancelled booking leaves the host (see workflows/bookings/cancellation-policy.ts); a request paid nothing yet. */
+const payoutAfter = ({ stage, cancelledBy }: HostCancellationNotice, locale: Locale) => {
+  if (stage === 'request') return '';
+  if (cancelledBy === 'admin') {
+    return locale === 'ru'
+      ? ' Гостю возвращена вся сумма, поэтому выплаты за это проживание не будет.'
+      : ' The guest is refunded in full, so no payout is due for this stay.';
+  }
+  return locale === 'ru'
+    ? ' Выплата уменьшена до суммы, которую оставляют вам правила отмены объявления.'
+    : ' Your payout shrinks to what your listing’s cancellation policy leaves you.';
+};
+
 const TEMPLATES: Templates = {
   booking_requested: {
     ru: (b) => ({
@@ -56,6 +71,26 @@ const TEMPLATES: Templates = {
     en: (b) => ({
       title: 'New booking request',
       body: `A guest asks to book your place ${stay(b, 'en')}. Answer within 24 hours or the request expires.`,
+    }),
+  },
+  booking_request_sent: {
+    ru: (r: BookingRequestNotice) => ({
+      title: 'Запрос отправлен хозяину',
+      body: `Мы передали хозяину ваш запрос ${stay(r, 'ru')}. У хозяина есть время до ${moment(r.respondBy, 'ru')}, чтобы ответить; до тех пор сумма на карте только заблокирована, а не списана.`,
+    }),
+    en: (r) => ({
+      title: 'Request sent to the host',
+      body: `Your request ${stay(r, 'en')} is with the host, who has until ${moment(r.respondBy, 'en')} to answer; until then the amount is only held on your card, not charged.`,
+    }),
+  },
+  booking_received: {
+    ru: (b) => ({
+      title: 'Новое бронирование',
+      body: `Гость забронировал ваше жильё ${stay(b, 'ru')} через мгновенное бронирование. Бронирование подтверждено и оплачено; выплата придёт через сутки после заезда.`,
+    }),
+    en: (b) => ({
+      title: 'New booking',
+      body: `A guest booked your place ${stay(b, 'en')} with Instant Book. The booking is confirmed and paid; your payout follows a day after check-in.`,
     }),
   },
   booking_approved: {
@@ -106,6 +141,16 @@ const TEMPLATES: Templates = {
     en: (b) => ({
       title: 'Booking confirmed',
       body: `All set: your stay is ${stay(b, 'en')}. Your host’s contact details now show in your conversation.`,
+    }),
+  },
+  booking_cancelled_for_host: {
+    ru: (c: HostCancellationNotice) => ({
+      title: c.stage === 'request' ? 'Запрос на бронирование отменён' : 'Бронирование вашего жилья отменено',
+      body: `${c.cancelledBy === 'guest' ? 'Гость отменил' : 'Администратор отменил'} ${c.stage === 'request' ? 'запрос' : 'бронирование'} ${stay(c, 'ru')}, даты снова свободны.${because(c.reason, 'ru')}${payoutAfter(c, 'ru')}`,
+    }),
+    en: (c) => ({
+      title: c.stage === 'request' ? 'Booking request cancelled' : 'A booking of your place was cancelled',
+      body: `${c.cancelledBy === 'guest' ? 'The guest' : 'An administrator'} cancelled the ${c.stage === 'request' ? 'request' : 'booking'} ${stay(c, 'en')}; the dates are free again.${because(c.reason, 'en')}${payoutAfter(c, 'en')}`,
     }),
   },
   refund_issued: {
@@ -185,6 +230,9 @@ function pathOf(notice: Notice): string {
   switch (notice.kind) {
     case 'booking_requested':
       return '/host/requests';
+    case 'booking_received':
+    case 'booking_cancelled_for_host':
+      return '/host/requests?show=all';
     case 'payout_sent':
       return '/host';
     case 'listing_approved':

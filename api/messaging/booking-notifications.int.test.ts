@@ -60,7 +60,14 @@ const DAY_MS = 86_400_000;
 interface LiveNotification {
   id: string;
   kind: NotificationKind;
-  data: { bookingId: string; reason?: string; amount?: { amount: number; currency: string } };
+  data: {
+    bookingId: string;
+    reason?: string;
+    amount?: { amount: number; currency: string };
+    respondBy?: string;
+    cancelledBy?: string;
+    stage?: string;
+  };
   title: { ru: string; en: string };
   readAt: string | null;
 }
@@ -217,14 +224,19 @@ const notificationOf = (party: keyof typeof heard, bookingId: string, kind: Noti
 // First, while nothing else is scheduled: waiting for this stay's end skips the server's clock weeks ahead (the
 // later bookings take their dates from that clock). With this test last, after the expiry's skip, the server
 // stopped skipping time with nothing pending.
-it('instant book through the stay: confirmed, the host’s payout, then both are asked for a review', async () => {
+it('instant book through the stay: confirmed, the host told, paid, then both are asked for a review', async () => {
   const { bookingId, handle } = await book(INSTANT_LISTING);
 
   await hears('guest', bookingId, ['booking_confirmed']);
+  // Confirmed without the host's answer: the host learns of the booking when it is theirs.
+  await hears('host', bookingId, ['booking_received']);
+  expect(notificationOf('host', bookingId, 'booking_received')).toMatchObject({
+    title: { ru: 'Новое бронирование', en: 'New booking' },
+  });
   // Waiting for the result skips to check-out: the host is paid a day after check-in, and the stay's end opens
   // its review window, which tells both sides.
   const completed = await handle.result();
-  await hears('host', bookingId, ['payout_sent', 'review_window_open']);
+  await hears('host', bookingId, ['booking_received', 'payout_sent', 'review_window_open']);
   await hears('guest', bookingId, ['booking_confirmed', 'review_window_open']);
 
   expect(completed.status).toBe('completed');
@@ -243,15 +255,20 @@ it('instant book through the stay: confirmed, the host’s payout, then both are
 it('request approved, then cancelled with a refund: each step reaches its party live, in order', async () => {
   const { bookingId, handle } = await book(REQUEST_LISTING);
 
-  // The host learns of the request while the booking waits for them, and answers it.
+  // The host learns of the request while the booking waits for them, and the guest until when it may wait.
   await hears('host', bookingId, ['booking_requested']);
-  expect(kindsHeard('guest', bookingId)).toEqual([]);
+  await hears('guest', bookingId, ['booking_request_sent']);
   expect(notificationOf('host', bookingId, 'booking_requested')).toMatchObject({
     title: { ru: 'Новый запрос на бронирование', en: 'New booking request' },
     readAt: null,
   });
+  const waiting = await handle.query(bookingStateQuery);
+  expect(notificationOf('guest', bookingId, 'booking_request_sent')).toMatchObject({
+    data: { respondBy: waiting.approvalDeadline },
+    title: { ru: 'Запрос отправлен хозяину', en: 'Request sent to the host' },
+  });
   await handle.executeUpdate(approveUpdate, { args: [{ by: 'host', actorId: host.userId }] });
-  await hears('guest', bookingId, ['booking_approved', 'booking_confirmed']);
+  await hears('guest', bookingId, ['booking_request_sent', 'booking_approved', 'booking_confirmed']);
   expect((await handle.query(bookingStateQuery)).status).toBe('confirmed');
 
   // Weeks before check-in: the listing's flexible policy gives money back.
@@ -260,11 +277,18 @@ it('request approved, then cancelled with a refund: each step reaches its party 
   });
   // Cancelled as soon as the dates are free; the refund follows once the provider has made it.
   await hears('guest', bookingId, [
+    'booking_request_sent',
     'booking_approved',
     'booking_confirmed',
     'booking_cancelled',
     'refund_issued',
   ]);
+  // The host, who approved it, hears the guest cancelled, and why.
+  await hears('host', bookingId, ['booking_requested', 'booking_cancelled_for_host']);
+  expect(notificationOf('host', bookingId, 'booking_cancelled_for_host')).toMatchObject({
+    data: { cancelledBy: 'guest', stage: 'booking', reason: 'Планы изменились' },
+    title: { en: 'A booking of your place was cancelled' },
+  });
 
   expect(cancelled.status).toBe('cancelled');
   expect(notificationOf('guest', bookingId, 'refund_issued')?.data.amount).toEqual(cancelled.refund?.total);
@@ -282,6 +306,23 @@ it('request approved, then cancelled with a refund: each step reaches its party 
   expect(listed.body.unread).toBeGreaterThanOrEqual(live.length);
 });
 
+it('instant book cancelled by an admin: the guest and the host each hear of it', async () => {
+  const { bookingId, handle } = await book(INSTANT_LISTING);
+  await hears('host', bookingId, ['booking_received']);
+
+  const cancelled: BookingState = await handle.executeUpdate(cancelUpdate, {
+    args: [{ by: 'admin', actorId: 'admin-1', reason: 'Объявление нарушает правила' }],
+  });
+  await hears('host', bookingId, ['booking_received', 'booking_cancelled_for_host']);
+  await hears('guest', bookingId, ['booking_confirmed', 'booking_cancelled', 'refund_issued']);
+
+  expect(cancelled.status).toBe('cancelled');
+  expect(notificationOf('host', bookingId, 'booking_cancelled_for_host')).toMatchObject({
+    data: { cancelledBy: 'admin', stage: 'booking', reason: 'Объявление нарушает правила' },
+  });
+  expect(notificationOf('guest', bookingId, 'refund_issued')?.data.amount).toEqual(cancelled.quote?.total);
+});
+
 it('request declined: the host hears of the request, the guest of the decline and its reason', async () => {
   const { bookingId, handle } = await book(REQUEST_LISTING);
 
@@ -289,7 +330,7 @@ it('request declined: the host hears of the request, the guest of the decline an
   const declined = await handle.executeUpdate(declineUpdate, {
     args: [{ by: 'host', actorId: host.userId, reason: 'Ремонт в квартире' }],
   });
-  await hears('guest', bookingId, ['booking_declined']);
+  await hears('guest', bookingId, ['booking_request_sent', 'booking_declined']);
 
   expect(declined.status).toBe('declined');
   expect(notificationOf('guest', bookingId, 'booking_declined')).toMatchObject({
@@ -305,7 +346,7 @@ it('request expired: unanswered for the approval window, the guest hears it expi
   await hears('host', bookingId, ['booking_requested']);
   // Waiting for the result lets the server skip the 24 hours the host had to answer.
   const expired = await handle.result();
-  await hears('guest', bookingId, ['booking_expired']);
+  await hears('guest', bookingId, ['booking_request_sent', 'booking_expired']);
 
   expect(expired.status).toBe('expired');
 });

@@ -16,14 +16,24 @@ afterAll(async () => {
 });
 
 const statuses = (state: { history: Array<{ status: string }> }) => state.history.map((step) => step.status);
-const told = (notifications: Array<{ userId: string; kind: string }>) =>
-  notifications.map((notification) => `${notification.userId}:${notification.kind}`);
+type Told = Array<{ userId: string; kind: string; data: unknown }>;
+/** What one party was told, in order (notices to both parties of one step go out together, in either order). */
+const toldTo = (notifications: Told, userId: string) =>
+  notifications
+    .filter((notification) => notification.userId === userId)
+    .map((notification) => notification.kind);
+const noticeOf = (notifications: Told, userId: string, kind: string) =>
+  notifications.find((notification) => notification.userId === userId && notification.kind === kind)?.data;
 
 describe('bookingWorkflow', () => {
   it('Instant Book: confirms at once, sleeps until check-out in simulated time, completes the stay', async () => {
     const wallStart = Date.now();
 
-    const { result, calls, startedAt } = await runBookingScenario(env, bundles, 'instant-book-completed');
+    const { result, calls, startedAt, notifications } = await runBookingScenario(
+      env,
+      bundles,
+      'instant-book-completed',
+    );
 
     expect(statuses(result)).toEqual(['requested', 'held', 'authorized', 'confirmed', 'completed']);
     expect(result.paymentIntentId).toBe('pi_test');
@@ -42,6 +52,15 @@ describe('bookingWorkflow', () => {
     const simulatedMs = (await env.currentTimeMs()) - startedAt;
     expect(simulatedMs).toBeGreaterThan(DAY_MS);
     expect(Date.now() - wallStart).toBeLessThan(simulatedMs / 10_000);
+    // Confirmed without the host, who hears of the booking once it is theirs, then of its payout.
+    expect(toldTo(notifications, 'guest-1')).toEqual(['booking_confirmed']);
+    expect(toldTo(notifications, 'host-1')).toEqual(['booking_received', 'payout_sent']);
+    expect(noticeOf(notifications, 'host-1', 'booking_received')).toEqual({
+      bookingId: result.bookingId,
+      listingId: 'listing-1',
+      checkIn: result.checkIn,
+      checkOut: result.checkOut,
+    });
   });
 
   it('Request to Book: waits for the host, captures on approval', async () => {
@@ -67,20 +86,26 @@ describe('bookingWorkflow', () => {
       'transferToHost:630500',
       'completeStay',
     ]);
-    expect(told(notifications)).toEqual([
-      'host-1:booking_requested',
-      'guest-1:booking_approved',
-      'guest-1:booking_confirmed',
-      // The payout (the payment pool's workflow) tells the host too.
-      'host-1:payout_sent',
+    // The guest gets a receipt with the host's deadline as the host gets the request.
+    expect(toldTo(notifications, 'guest-1')).toEqual([
+      'booking_request_sent',
+      'booking_approved',
+      'booking_confirmed',
     ]);
+    // The payout (the payment pool's workflow) tells the host too.
+    expect(toldTo(notifications, 'host-1')).toEqual(['booking_requested', 'payout_sent']);
+    expect(noticeOf(notifications, 'guest-1', 'booking_request_sent')).toMatchObject({
+      bookingId: result.bookingId,
+      respondBy: result.approvalDeadline,
+    });
   });
 
   it('a declined request voids the hold and frees the dates, in that order', async () => {
     const { result, calls, notifications } = await runBookingScenario(env, bundles, 'request-declined');
 
-    expect(told(notifications)).toEqual(['host-1:booking_requested', 'guest-1:booking_declined']);
-    expect(notifications[1]?.data).toMatchObject({ reason: 'Renovation' });
+    expect(toldTo(notifications, 'host-1')).toEqual(['booking_requested']);
+    expect(toldTo(notifications, 'guest-1')).toEqual(['booking_request_sent', 'booking_declined']);
+    expect(noticeOf(notifications, 'guest-1', 'booking_declined')).toMatchObject({ reason: 'Renovation' });
     expect(result.status).toBe('declined');
     expect(result.failure).toEqual({ type: 'Declined', message: 'Renovation' });
     expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:declined']);
@@ -88,20 +113,33 @@ describe('bookingWorkflow', () => {
   });
 
   it('a request the host leaves unanswered expires after the approval window', async () => {
-    const { result, calls } = await runBookingScenario(env, bundles, 'request-expired');
+    const { result, calls, notifications } = await runBookingScenario(env, bundles, 'request-expired');
 
     expect(result.status).toBe('expired');
     const waitingSince = Date.parse(result.history.find((s) => s.status === 'awaiting_approval')!.at);
     const expiredAt = Date.parse(result.history.at(-1)!.at);
     expect(expiredAt - waitingSince).toBeGreaterThanOrEqual(DAY_MS);
     expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:expired']);
+    expect(toldTo(notifications, 'guest-1')).toEqual(['booking_request_sent', 'booking_expired']);
   });
 
   it('a guest cancelling before capture gets the hold voided', async () => {
-    const { result, calls } = await runBookingScenario(env, bundles, 'cancelled-awaiting-approval');
+    const { result, calls, notifications } = await runBookingScenario(
+      env,
+      bundles,
+      'cancelled-awaiting-approval',
+    );
 
     expect(result.status).toBe('cancelled');
     expect(calls.slice(-2)).toEqual(['voidAuthorization', 'releaseDates:cancelled']);
+    // The host, who was asked, hears the request is withdrawn, with the guest's reason.
+    expect(toldTo(notifications, 'guest-1')).toEqual(['booking_request_sent', 'booking_cancelled']);
+    expect(toldTo(notifications, 'host-1')).toEqual(['booking_requested', 'booking_cancelled_for_host']);
+    expect(noticeOf(notifications, 'host-1', 'booking_cancelled_for_host')).toMatchObject({
+      cancelledBy: 'guest',
+      stage: 'request',
+      reason: 'Plans changed',
+    });
   });
 
   it('a declined card frees the dates and never captures', async () => {
@@ -121,7 +159,11 @@ describe('bookingWorkflow', () => {
   });
 
   it('a confirmed booking cancelled by the guest is refunded by the policy, and the payout shrinks to match', async () => {
-    const { result, calls } = await runBookingScenario(env, bundles, 'cancelled-after-confirmation');
+    const { result, calls, notifications } = await runBookingScenario(
+      env,
+      bundles,
+      'cancelled-after-confirmation',
+    );
 
     expect(result.status).toBe('cancelled');
     // Moderate, two days before check-in: half of the nights after the first (1 500 ₽), the cleaning fee
@@ -138,6 +180,20 @@ describe('bookingWorkflow', () => {
       'recognizeEarnings:487500',
       'transferToHost:436500',
     ]);
+    expect(toldTo(notifications, 'guest-1')).toEqual([
+      'booking_confirmed',
+      'booking_cancelled',
+      'refund_issued',
+    ]);
+    expect(toldTo(notifications, 'host-1')).toEqual([
+      'booking_received',
+      'booking_cancelled_for_host',
+      'payout_sent',
+    ]);
+    const toHost = noticeOf(notifications, 'host-1', 'booking_cancelled_for_host');
+    expect(toHost).toMatchObject({ cancelledBy: 'guest', stage: 'booking' });
+    // The guest gave no reason; who cancelled is the host's notice's own field, not a made-up reason.
+    expect(toHost).not.toHaveProperty('reason');
   });
 });
 
@@ -154,7 +210,11 @@ describe('bookingWorkflow after the payout', () => {
   });
 
   it('a stay the host cancels after being paid is refunded in full and the host’s share clawed back', async () => {
-    const { result, calls } = await runBookingScenario(own.env, own.bundles, 'cancelled-after-payout');
+    const { result, calls, notifications } = await runBookingScenario(
+      own.env,
+      own.bundles,
+      'cancelled-after-payout',
+    );
 
     expect(result.status).toBe('cancelled');
     expect(result.refund?.total).toEqual({ amount: 700_000, currency: 'RUB' });
@@ -167,6 +227,13 @@ describe('bookingWorkflow after the payout', () => {
       'refundPayment:700000',
       'reverseEarnings:630500',
       'reverseTransfer:tr_test:630500',
+    ]);
+    // The host cancelled, so only the guest is told of it.
+    expect(toldTo(notifications, 'host-1')).toEqual(['booking_received', 'payout_sent']);
+    expect(toldTo(notifications, 'guest-1')).toEqual([
+      'booking_confirmed',
+      'booking_cancelled',
+      'refund_issued',
     ]);
   });
 });

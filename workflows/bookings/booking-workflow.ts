@@ -38,7 +38,13 @@ import {
 import { paymentWorkflow } from '../payments/payment-workflow';
 import { payoutWorkflow } from '../payments/payout-workflow';
 import { refundWorkflow } from '../payments/refund-workflow';
-import type { BookingNotice, NotificationKind } from '../notifications/contract';
+import type {
+  BookingNotice,
+  HostCancellationNotice,
+  Notice,
+  NotificationData,
+  NotificationKind,
+} from '../notifications/contract';
 import { notifyQuietly } from '../notifications/notify';
 import { DEFAULT_REMINDERS, DEFAULT_REVIEW_WINDOW, REVIEWS_TASK_QUEUE } from '../reviews/contract';
 import { money, type Money } from '@kvartirnsk/lib/money';
@@ -102,6 +108,15 @@ const rejectWrongStatus = (state: BookingState, expected: readonly BookingStatus
   }
 };
 
+/** The kinds that tell of a booking's step with nothing but the booking (and a reason). */
+type BookingStepKind = {
+  [Kind in NotificationKind]: NotificationData[Kind] extends BookingNotice
+    ? BookingNotice extends NotificationData[Kind]
+      ? Kind
+      : never
+    : never;
+}[NotificationKind];
+
 /** Before capture a cancellation voids the hold; once confirmed, it refunds by the listing's policy. */
 const CANCELLABLE: readonly BookingStatus[] = [
   'requested',
@@ -138,18 +153,30 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   };
   const settledAfter = (status: BookingStatus) => condition(() => state.status !== status);
   // Notifications never hold up the flow: started where the step happens, awaited only before the workflow
-  // ends (so none is abandoned). Bookings started before notifications replay without them.
+  // ends (so none is abandoned). Each is sent from the patch that introduced it on, so bookings started before
+  // it replay without it.
   const notifying: Array<Promise<void>> = [];
-  const tell = (userId: string, kind: Extract<NotificationKind, `booking_${string}`>, reason?: string) => {
-    if (!patched('notifications')) return;
-    const data: BookingNotice = {
-      bookingId: request.bookingId,
-      listingId: request.listingId,
-      checkIn: request.checkIn,
-      checkOut: request.checkOut,
-      ...(reason ? { reason } : {}),
-    };
-    notifying.push(notifyQuietly(userId, { kind, data }));
+  const tellSince = (patch: 'notifications' | 'host-notifications', userId: string, notice: Notice) => {
+    if (!patched(patch)) return;
+    notifying.push(notifyQuietly(userId, notice));
+  };
+  const bookingNotice = (reason?: string): BookingNotice => ({
+    bookingId: request.bookingId,
+    listingId: request.listingId,
+    checkIn: request.checkIn,
+    checkOut: request.checkOut,
+    ...(reason ? { reason } : {}),
+  });
+  const tell = (userId: string, kind: BookingStepKind, reason?: string) =>
+    tellSince('notifications', userId, { kind, data: bookingNotice(reason) });
+  /** The host hears of a cancellation they did not make themselves. */
+  const tellHostOfCancellation = (stage: HostCancellationNotice['stage']) => {
+    const by = cancellation?.by;
+    if (!state.quote || by === undefined || by === 'host') return;
+    tellSince('host-notifications', state.quote.hostId, {
+      kind: 'booking_cancelled_for_host',
+      data: { ...bookingNotice(cancellation?.reason), cancelledBy: by, stage },
+    });
   };
   const requireHostOf = (decision: HostDecision) => {
     if (decision.by !== 'admin' && decision.actorId !== state.quote?.hostId) {
@@ -282,6 +309,10 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
       await bookings.awaitApproval(request.bookingId, state.approvalDeadline);
       advance('awaiting_approval');
       tell(quote.hostId, 'booking_requested');
+      tellSince('host-notifications', request.guestId, {
+        kind: 'booking_request_sent',
+        data: { ...bookingNotice(), respondBy: state.approvalDeadline },
+      });
       const answered = await condition(
         () => hostAnswer !== undefined || cancellation !== undefined,
         terms.approvalWindow,
@@ -312,6 +343,9 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     await bookings.confirmBooking(request.bookingId, authorization.paymentIntentId);
     advance('confirmed');
     tell(request.guestId, 'booking_confirmed');
+    // A request's host has just approved it; an Instant Book's hears of it only now.
+    if (quote.instantBook)
+      tellSince('host-notifications', quote.hostId, { kind: 'booking_received', data: bookingNotice() });
   } catch (err) {
     const ending = endingOf(err);
     state.failure = { type: ending.type, message: ending.message };
@@ -325,6 +359,10 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     });
     advance(ending.status, ending.message);
     if (ending.status !== 'failed') tell(request.guestId, `booking_${ending.status}`, ending.message);
+    // Only a request is cancelled for the host before confirmation: an Instant Book was not theirs to hear of yet.
+    if (ending.status === 'cancelled' && state.history.some((step) => step.status === 'awaiting_approval')) {
+      tellHostOfCancellation('request');
+    }
     await Promise.all(notifying);
     return state;
   }
@@ -401,6 +439,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     state.refund.settled = refund.total.amount === 0;
     advance('cancelled', refund.rule);
     tell(request.guestId, 'booking_cancelled', reason);
+    tellHostOfCancellation('booking');
   }
   // The host keeps their share of the price the guest still pays, and no more.
   const subtotal = quote.total.amount - amountOf(quote, 'service_fee').amount;
@@ -447,6 +486,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   } else {
     advance('cancelled', refund.rule);
     tell(request.guestId, 'booking_cancelled', reason);
+    tellHostOfCancellation('booking');
   }
   await Promise.all(notifying);
   return state;

@@ -8,11 +8,14 @@ export const NOTIFICATIONS_TASK_QUEUE = 'notifications';
 
 export const NOTIFICATION_KINDS = [
   'booking_requested',
+  'booking_request_sent',
+  'booking_received',
   'booking_approved',
   'booking_declined',
   'booking_expired',
   'booking_cancelled',
   'booking_confirmed',
+  'booking_cancelled_for_host',
   'refund_issued',
   'payout_sent',
   'review_window_open',
@@ -44,6 +47,19 @@ export interface BookingNotice {
   reason?: string;
 }
 
+/** The guest's receipt of a request sent to the host. */
+export interface BookingRequestNotice extends BookingNotice {
+  /** When the request expires unless the host answers (ISO 8601). */
+  respondBy: string;
+}
+
+/** A host's booking or request that the guest or an admin cancelled. */
+export interface HostCancellationNotice extends BookingNotice {
+  cancelledBy: 'guest' | 'admin';
+  /** A request still waiting for the host's answer, or a confirmed booking. */
+  stage: 'request' | 'booking';
+}
+
 export interface MoneyNotice {
   bookingId: string;
   amount: Money;
@@ -65,11 +81,14 @@ export interface ListingNotice {
 
 export interface NotificationData {
   booking_requested: BookingNotice;
+  booking_request_sent: BookingRequestNotice;
+  booking_received: BookingNotice;
   booking_approved: BookingNotice;
   booking_declined: BookingNotice;
   booking_expired: BookingNotice;
   booking_cancelled: BookingNotice;
   booking_confirmed: BookingNotice;
+  booking_cancelled_for_host: HostCancellationNotice;
   refund_issued: MoneyNotice;
   payout_sent: MoneyNotice;
   review_window_open: ReviewWindowNotice;
