@@ -83,6 +83,17 @@ it('gives the guest the host’s deadline to answer, in Moscow time', () => {
   expect(renderAll(SAMPLES.booking_request_sent).path).toBe('/trips/b-1');
 });
 
+it('gives the host the deadline of a request, or the usual window for one notified without it', () => {
+  const withDeadline = {
+    ...SAMPLES.booking_requested,
+    data: { ...booking, respondBy: '2027-07-02T15:30:00.000Z' },
+  };
+
+  expect(render(withDeadline, 'ru').body).toContain('Ответьте до 2 июля 2027 г. в 18:30');
+  expect(render(withDeadline, 'en').body).toContain('Answer by 2 July 2027 at 18:30');
+  expect(render(SAMPLES.booking_requested, 'en').body).toContain('Answer within 24 hours');
+});
+
 it('tells the host of an Instant Book booking and leads them to their bookings', () => {
   const received = renderAll(SAMPLES.booking_received);
 

@@ -66,11 +66,11 @@ const TEMPLATES: Templates = {
   booking_requested: {
     ru: (b) => ({
       title: 'Новый запрос на бронирование',
-      body: `Гость просит забронировать ваше жильё ${stay(b, 'ru')}. Ответьте в течение 24 часов, иначе запрос истечёт.`,
+      body: `Гость просит забронировать ваше жильё ${stay(b, 'ru')}. Ответьте ${b.respondBy ? `до ${moment(b.respondBy, 'ru')}` : 'в течение 24 часов'}, иначе запрос истечёт.`,
     }),
     en: (b) => ({
       title: 'New booking request',
-      body: `A guest asks to book your place ${stay(b, 'en')}. Answer within 24 hours or the request expires.`,
+      body: `A guest asks to book your place ${stay(b, 'en')}. Answer ${b.respondBy ? `by ${moment(b.respondBy, 'en')}` : 'within 24 hours'} or the request expires.`,
     }),
   },
   booking_request_sent: {

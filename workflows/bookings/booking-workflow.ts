@@ -308,7 +308,11 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
       state.approvalDeadline = deadline.toISOString();
       await bookings.awaitApproval(request.bookingId, state.approvalDeadline);
       advance('awaiting_approval');
-      tell(quote.hostId, 'booking_requested');
+      // The deadline rides along in the same notification as before (its input, not a new command).
+      tellSince('notifications', quote.hostId, {
+        kind: 'booking_requested',
+        data: { ...bookingNotice(), respondBy: state.approvalDeadline },
+      });
       tellSince('host-notifications', request.guestId, {
         kind: 'booking_request_sent',
         data: { ...bookingNotice(), respondBy: state.approvalDeadline },

@@ -80,7 +80,8 @@ export interface ListingNotice {
 }
 
 export interface NotificationData {
-  booking_requested: BookingNotice;
+  /** `respondBy` is absent from requests notified before it was sent along. */
+  booking_requested: BookingNotice & Partial<Pick<BookingRequestNotice, 'respondBy'>>;
   booking_request_sent: BookingRequestNotice;
   booking_received: BookingNotice;
   booking_approved: BookingNotice;
