@@ -1,10 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { assertQueuesFree, type ChaosResult, runChaos } from './chaos/harness';
+import { vhostExists } from './chaos/downstream';
 import { ciRunOptions } from './chaos/options';
 
 // The chaos run in small: ~40 bookings of every scenario while a booking and a payment worker process are
 // SIGKILLed and restarted and the provider times out, loses answers and fails with 5xx; no server restarts
-// (the stack is shared). Every invariant must hold, and the run must leave no worker or workflow behind.
+// (the stack is shared). The bookings outbox feeds the analytics service and the search indexer, run as
+// processes on a RabbitMQ vhost of the run's own. Every invariant must hold, analytics and the search index
+// must agree with the bookings table, and the run must leave no worker, workflow or vhost behind.
 const options = ciRunOptions();
 let result: ChaosResult;
 let startedAt: Date;
@@ -53,12 +56,23 @@ it('holds every invariant', () => {
       'ledger-balances',
       'booking-balances-to-the-kopeck',
       'reconciliation-clean',
+      'outbox-relayed',
+      'analytics-agrees-with-bookings',
+      'analytics-funnel-agrees-with-bookings',
+      'search-agrees-with-bookings',
     ]),
   );
   expect(result.ok).toBe(true);
 });
 
-it('leaves no worker polling and no workflow of the run open', async () => {
+it('feeds analytics and the search index from the bookings outbox', () => {
+  expect(result.downstream.eventsRelayed).toBeGreaterThanOrEqual(result.bookings.total);
+  expect(result.timings.catchUpSeconds).not.toBeNull();
+  expect(result.faults.supervisorRestarts).toEqual([]);
+});
+
+it('leaves no worker polling, no workflow of the run open and no vhost', async () => {
+  await expect(vhostExists(result.downstream.vhost)).resolves.toBe(false);
   const connection = await Connection.connect({ address: options.temporalAddress });
   try {
     const client = new Client({ connection, namespace: options.namespace });

@@ -5,9 +5,11 @@ import { parseChaosOptions } from './chaos/options';
 import { chaosSummary } from './chaos/report';
 import { RESULTS_DIR, writeResult } from './results';
 
-// `node --import tsx bench/chaos.ts --bookings 1000 [--restart-servers]`: the chaos run against the local
-// stack, in the bench namespace with databases, fault proxy and worker processes of its own. Results in
-// bench/results/chaos.json and bench/results/CHAOS.md; exits non-zero when an invariant does not hold.
+// `node --import tsx bench/chaos.ts --bookings 1000 [--no-restart-servers]`: the chaos run against the local
+// stack, in the bench namespace with databases, fault proxy, worker and consumer processes of its own. It
+// restarts Postgres and the Temporal dev server once each unless told not to: run it on a machine nobody else
+// is using. Results in bench/results/chaos.json and bench/results/CHAOS.md; exits non-zero when an invariant
+// does not hold.
 async function main() {
   const options = parseChaosOptions();
   const result = await runChaos(options);

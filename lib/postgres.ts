@@ -13,18 +13,23 @@ export interface PostgresOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** Told of each connection the server ended (see below); nothing by default. */
+  onConnectionLost?: (err: Error) => void;
 }
 
 export function createDb<Database>({
   url,
   poolSize = 10,
   applicationName,
+  onConnectionLost = () => undefined,
 }: PostgresOptions): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName }),
-    }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName });
+  // A connection the server ends (a restart, a failover) is an 'error' event: on the pool while the client is
+  // idle, on the client while checked out between queries. Unheard, it would end the process; the pool drops
+  // that client and the next query connects afresh (a query in flight fails, and its caller retries).
+  pool.on('error', onConnectionLost);
+  pool.on('connect', (client) => client.on('error', onConnectionLost));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Migrations live in code, keyed by a sortable name, so a service carries its own schema. */

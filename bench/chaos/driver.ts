@@ -179,10 +179,18 @@ const ENDED: BookingStatus[] = ['completed', 'declined', 'expired', 'cancelled',
 export async function driveCase(plannedCase: PlannedCase, context: DriverContext): Promise<DrivenBooking[]> {
   const stay =
     plannedCase.scenario === 'instant-stay' ? stayEndingSoon(Date.now(), context.stayLeadMs) : undefined;
-  await applyListingEvent(
-    context.db,
-    domainEvent('listings', 'listing.published', { ...listingSnapshot(plannedCase, stay) }),
-  );
+  const published = domainEvent('listings', 'listing.published', { ...listingSnapshot(plannedCase, stay) });
+  // The replica is written directly, so this write, like the API calls, must wait out a database restart.
+  const deadline = Date.now() + CALL_RETRY_BUDGET_MS;
+  for (;;) {
+    try {
+      await applyListingEvent(context.db, published);
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(RETRY_PAUSE_MS);
+    }
+  }
   const now = Date.now();
   return Promise.all(
     plannedCase.bookings.map(async (booking): Promise<DrivenBooking> => {

@@ -1,19 +1,20 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import type { BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
 import type { PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
-import type { StripeFaultProxy } from '@kvartirnsk/activities/payments/stripe-fault-proxy';
+import type { ProviderCall, StripeFaultProxy } from '@kvartirnsk/activities/payments/stripe-fault-proxy';
 import type { Kysely } from '@kvartirnsk/lib/postgres';
-import type { PoolName, WorkerProcesses } from './processes';
+import type { PoolName, ServiceProcesses } from './processes';
 import type { SeededRandom } from './random';
 
 const STACK = path.resolve(__dirname, '../../scripts/stack');
-const run = promisify(execFile);
 /** How long after a fault the harness looks for the flows to move again before calling it "not observed". */
 const RECOVERY_WINDOW_MS = 180_000;
 const PROBE_INTERVAL_MS = 200;
+/** How long a phase of the provider outage may wait for its first faulted call. */
+const PHASE_HIT_WINDOW_MS = 60_000;
 
 export const FAULT_KINDS = [
   'kill-booking-worker',
@@ -76,13 +77,15 @@ export function planFaults(
 }
 
 export interface FaultContext {
-  workers: WorkerProcesses;
+  workers: ServiceProcesses;
   proxy: StripeFaultProxy;
   bookingsDb: Kysely<BookingsDatabase>;
   paymentsDb: Kysely<PaymentsDatabase>;
   providerFaultSeconds: number;
   random: SeededRandom;
   log: (line: string) => void;
+  /** Where the server restarts write scripts/stack's output. */
+  logDir: string;
 }
 
 /** Polls `probe` until it names an instant, or gives up after the recovery window; database errors are waited out. */
@@ -117,8 +120,28 @@ const firstLedgerWrite = (db: Kysely<PaymentsDatabase>, after: number) => () =>
 const firstProviderSuccess = (proxy: StripeFaultProxy, after: number) => async () =>
   proxy.calls.find((call) => call.at >= after && !call.faulted && !call.answerLost && call.status < 500)?.at;
 
-async function stack(action: 'stop' | 'start', component: 'postgres' | 'temporal'): Promise<void> {
-  await run(STACK, [action, component], { timeout: 300_000 });
+const STOPPED_MARKER = 'chaos: stopped at ';
+
+/**
+ * `scripts/stack stop` then `start` of one component, in one shell of its own session writing to a file: were
+ * the harness to die between the two, the server would still come back for everyone else on the machine.
+ * Resolves with when the stop had finished.
+ */
+async function restartComponent(component: 'postgres' | 'temporal', logDir: string): Promise<number> {
+  const logFile = path.join(logDir, `restart-${component}.log`);
+  const log = openSync(logFile, 'a');
+  const script = `"$0" stop ${component} && echo "${STOPPED_MARKER}$(date +%s%3N)" && "$0" start ${component}`;
+  const child = spawn('bash', ['-c', script, STACK], { detached: true, stdio: ['ignore', log, log] });
+  closeSync(log);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  const output = readFileSync(logFile, 'utf8');
+  const stoppedAt = Number(output.split(STOPPED_MARKER).at(-1)?.split('\n')[0]);
+  if (code !== 0 || !Number.isFinite(stoppedAt))
+    throw new Error(`restarting ${component} with scripts/stack failed (${code}); see ${logFile}`);
+  return stoppedAt;
 }
 
 async function killAndRestart(pool: PoolName, context: FaultContext): Promise<Omit<FaultEvent, 'kind'>> {
@@ -152,18 +175,25 @@ async function killAndRestart(pool: PoolName, context: FaultContext): Promise<Om
 async function providerOutage(context: FaultContext): Promise<Omit<FaultEvent, 'kind'>> {
   const { proxy, providerFaultSeconds } = context;
   const startedAt = Date.now();
-  const phase = (providerFaultSeconds * 1000) / 3;
+  const phaseMs = (providerFaultSeconds * 1000) / 3;
+  // A phase lasts its share of the outage, and on until it has hit a call: in a small run a few seconds
+  // may pass without any call to the provider.
+  const phase = async (hit: (call: ProviderCall) => boolean) => {
+    const phaseStart = Date.now();
+    await sleep(phaseMs);
+    const deadline = phaseStart + PHASE_HIT_WINDOW_MS;
+    while (Date.now() < deadline && !proxy.calls.some((call) => call.at >= phaseStart && hit(call)))
+      await sleep(PROBE_INTERVAL_MS);
+    proxy.clearFaults();
+  };
   proxy.inject({ kind: 'hang' });
-  await sleep(phase);
-  proxy.clearFaults();
+  await phase((call) => call.faulted && call.status === 0);
   proxy.inject({ kind: 'reset', applied: true });
-  await sleep(phase);
-  proxy.clearFaults();
+  await phase((call) => call.answerLost);
   proxy.inject({ kind: 'status', status: 500 }, { times: 5 });
   proxy.inject({ kind: 'status', status: 502 }, { times: 5 });
   proxy.inject({ kind: 'status', status: 503 });
-  await sleep(phase);
-  proxy.clearFaults();
+  await phase((call) => call.faulted && call.status >= 500);
   const restoredAt = Date.now();
   const during = proxy.calls.filter((call) => call.at >= startedAt && call.at < restoredAt);
   const recoveredAt = await firstInstant(firstProviderSuccess(proxy, restoredAt));
@@ -184,9 +214,7 @@ async function restartServer(
   context: FaultContext,
 ): Promise<Omit<FaultEvent, 'kind'>> {
   const startedAt = Date.now();
-  await stack('stop', component);
-  const stoppedAt = Date.now();
-  await stack('start', component);
+  const stoppedAt = await restartComponent(component, context.logDir);
   const restoredAt = Date.now();
   const bookingWrite = firstInstant(firstBookingWrite(context.bookingsDb, restoredAt));
   const ledgerWrite = firstInstant(firstLedgerWrite(context.paymentsDb, restoredAt));

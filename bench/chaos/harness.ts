@@ -18,11 +18,15 @@ import {
 } from '@kvartirnsk/activities/payments/schema';
 import { stripeConfigShape } from '@kvartirnsk/activities/payments/stripe';
 import { startStripeFaultProxy } from '@kvartirnsk/activities/payments/stripe-fault-proxy';
+import { analyticsMigrations, type AnalyticsDatabase } from '@kvartirnsk/api-analytics/schema';
 import { createBookingsApp } from '@kvartirnsk/api-bookings/app';
+import { searchConfigShape } from '@kvartirnsk/api-search/config';
 import { loadConfig } from '@kvartirnsk/lib/config';
+import { createSearchClient } from '@kvartirnsk/lib/elasticsearch';
+import { connectEventBus, OutboxRelay } from '@kvartirnsk/lib/events';
 import { createLogger } from '@kvartirnsk/lib/logger';
 import { connectMongo } from '@kvartirnsk/lib/mongo';
-import { createTestDatabase, type TestDatabase } from '@kvartirnsk/lib/testing';
+import type { TestDatabase } from '@kvartirnsk/lib/testing';
 import {
   BOOKINGS_TASK_QUEUE,
   type BookingState,
@@ -39,6 +43,8 @@ import { reconciliationWorkflow } from '@kvartirnsk/workflows/payments/reconcili
 import { parseReviewWindowWorkflowId, REVIEWS_TASK_QUEUE } from '@kvartirnsk/workflows/reviews/contract';
 import { type MachineInfo, machineInfo } from '../results';
 import { runPool } from '../stats';
+import { createRunDatabase } from './databases';
+import { awaitDownstream, createRunVhost, dropSearchIndex, freePort, moscowDay } from './downstream';
 import { BookingsClient, type DrivenBooking, driveCase, StatusWatcher } from './driver';
 import { FAULT_KINDS, type FaultEvent, type FaultKind, planFaults, runFaults } from './faults';
 import {
@@ -50,7 +56,7 @@ import {
   type SettledBooking,
 } from './invariants';
 import type { ChaosOptions } from './options';
-import { WorkerProcesses } from './processes';
+import { type ProcessName, ServiceProcesses, type SupervisorRestart } from './processes';
 import { SeededRandom } from './random';
 import { expectationFor, planCases, SCENARIOS, type Scenario } from './scenarios';
 
@@ -71,12 +77,16 @@ export interface ChaosResult {
     settleSeconds: number;
     verifySeconds: number;
     totalSeconds: number;
-    /** From spawning each worker process to it polling its queue, at the start of the run. */
-    workerStartMs: Record<'booking' | 'payment' | 'review' | 'notification', number>;
+    /** From spawning each process to it being ready (a worker polling, a consumer subscribed), at the start. */
+    processStartMs: Record<ProcessName, number>;
+    /** From the run settling to analytics and the search index agreeing with it; null if they did not. */
+    catchUpSeconds: number | null;
   };
   faults: {
     injected: Record<FaultKind, number>;
     events: FaultEvent[];
+    /** Processes that died on their own (not by an injected SIGKILL) and were started again. */
+    supervisorRestarts: SupervisorRestart[];
     providerCalls: {
       total: number;
       moneyMoving: number;
@@ -104,6 +114,16 @@ export interface ChaosResult {
     paidOutKopecks: number;
   };
   reconciliation: ReconciliationOutcome | { error: string } | { skipped: string };
+  downstream: {
+    vhost: string;
+    searchAlias: string;
+    /** The days the analytics funnel was asked for (Moscow time). */
+    funnelRange: { from: string; to: string };
+    /** Events the outbox relay published to the run's vhost. */
+    eventsRelayed: number;
+    /** Pooled Postgres connections of the harness that a server restart ended. */
+    harnessConnectionsLost: number;
+  };
   invariants: InvariantResult[];
   logDir: string;
 }
@@ -259,7 +279,8 @@ const count = <T extends string>(keys: readonly T[], values: readonly string[]) 
 /**
  * The chaos run: its own databases, fault proxy, worker processes and bookings API in the bench namespace; a
  * mix of booking scenarios driven through the API while workers are killed, the provider fails and (if asked)
- * Postgres and the Temporal server restart; then every booking is waited for and the invariants are checked.
+ * Postgres and the Temporal server restart; then every booking is waited for, the consumers downstream of the
+ * bookings outbox (analytics, search indexer) are given time to catch up, and the invariants are checked.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const runId = randomBytes(4).toString('hex');
@@ -276,10 +297,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   cleanups.push({ name: 'temporal client', run: () => connection.close() });
   try {
     await assertQueuesFree(client, options.namespace);
-    log(`namespace ${options.namespace}, logs in ${logDir}; setting up databases, fault proxy and workers`);
-    const [bookingsDb, paymentsDb] = await Promise.all([
-      createTestDatabase<BookingsDatabase>('chaos_bookings', bookingsMigrations),
-      createTestDatabase<PaymentsDatabase>('chaos_payments', paymentsMigrations),
+    log(
+      `namespace ${options.namespace}, logs in ${logDir}; setting up databases, vhost, fault proxy, workers and consumers`,
+    );
+    let harnessConnectionsLost = 0;
+    const connectionLost = () => {
+      harnessConnectionsLost += 1;
+    };
+    const [bookingsDb, paymentsDb, analyticsDb] = await Promise.all([
+      createRunDatabase<BookingsDatabase>('chaos_bookings', bookingsMigrations, connectionLost),
+      createRunDatabase<PaymentsDatabase>('chaos_payments', paymentsMigrations, connectionLost),
+      createRunDatabase<AnalyticsDatabase>('chaos_analytics', analyticsMigrations, connectionLost),
     ]);
     const reviewsDatabase = `chaos_reviews_${runId}`;
     const messagesDatabase = `chaos_messages_${runId}`;
@@ -287,6 +315,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       cleanups.push(
         { name: 'bookings database', run: () => bookingsDb.drop() },
         { name: 'payments database', run: () => paymentsDb.drop() },
+        { name: 'analytics database', run: () => analyticsDb.drop() },
         {
           name: 'reviews and messages databases',
           run: async () => {
@@ -300,17 +329,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       );
     } else {
       log(
-        `keeping databases ${bookingsDb.url}, ${paymentsDb.url} and mongo ${reviewsDatabase}, ${messagesDatabase}`,
+        `keeping databases ${bookingsDb.url}, ${paymentsDb.url}, ${analyticsDb.url} and mongo ${reviewsDatabase}, ${messagesDatabase}`,
       );
       cleanups.push(
         { name: 'bookings pool', run: () => bookingsDb.db.destroy() },
         { name: 'payments pool', run: () => paymentsDb.db.destroy() },
+        { name: 'analytics pool', run: () => analyticsDb.db.destroy() },
       );
     }
+    // The consumers' queue names are fixed: a vhost of the run's own keeps their events apart from a running stack.
+    const vhost = await createRunVhost(`chaos-${runId}`);
+    cleanups.push({ name: 'RabbitMQ vhost', run: () => vhost.drop() });
+    const { ELASTICSEARCH_URL } = loadConfig(searchConfigShape);
+    const search = createSearchClient(ELASTICSEARCH_URL);
+    const searchAlias = `chaos-listings-${runId}`;
+    cleanups.push(
+      { name: 'search client', run: () => search.close() },
+      { name: 'search index', run: () => dropSearchIndex(search, searchAlias) },
+    );
     const proxy = await startStripeFaultProxy(loadConfig(stripeConfigShape).STRIPE_API_BASE);
     cleanups.push({ name: 'fault proxy', run: () => proxy.close() });
 
-    const workers = new WorkerProcesses(
+    const analyticsPort = await freePort();
+    const processes = new ServiceProcesses(
       {
         TEMPORAL_ADDRESS: options.temporalAddress,
         TEMPORAL_NAMESPACE: options.namespace,
@@ -321,25 +362,51 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         MESSAGING_DATABASE: messagesDatabase,
         REDIS_KEY_PREFIX: `chaos-${runId}:`,
         STRIPE_API_BASE: proxy.url,
+        RABBITMQ_URL: vhost.url,
         METRICS_PORT: '0',
         LOG_LEVEL: 'info',
         // A killed worker's sticky queue is given up after this, so its workflows move to the new process soon.
         WORKER_STICKY_TIMEOUT: '2s',
       },
       logDir,
+      {
+        analytics: {
+          PORT: String(analyticsPort),
+          HOST: '127.0.0.1',
+          ANALYTICS_DATABASE_URL: analyticsDb.url,
+        },
+        'search-indexer': { ELASTICSEARCH_URL, SEARCH_INDEX: searchAlias },
+      },
     );
-    cleanups.push({ name: 'worker processes', run: () => workers.stopAll() });
-    const timeToPoll = async (pool: 'booking' | 'payment' | 'review' | 'notification') => {
+    cleanups.push({ name: 'worker and consumer processes', run: () => processes.stopAll() });
+    const timeToReady = async (name: ProcessName) => {
       const spawnedAt = Date.now();
-      await workers.start(pool);
-      return Date.now() - spawnedAt;
+      await processes.start(name);
+      return [name, Date.now() - spawnedAt] as const;
     };
-    const [bookingStart, paymentStart, reviewStart, notificationStart] = await Promise.all([
-      timeToPoll('booking'),
-      timeToPoll('payment'),
-      timeToPoll('review'),
-      timeToPoll('notification'),
-    ]);
+    const processStartMs = Object.fromEntries(
+      await Promise.all(
+        (['booking', 'payment', 'review', 'notification', 'analytics', 'search-indexer'] as const).map(
+          timeToReady,
+        ),
+      ),
+    ) as Record<ProcessName, number>;
+
+    // The bookings API's outbox relay, as api/bookings/server.ts runs it beside the API.
+    const bus = await connectEventBus(vhost.url);
+    const relay = new OutboxRelay({
+      db: bookingsDb.db,
+      bus,
+      logger: createLogger('chaos-outbox-relay', 'silent'),
+    });
+    relay.start();
+    cleanups.push({
+      name: 'outbox relay',
+      run: async () => {
+        await relay.stop();
+        await bus.close();
+      },
+    });
 
     const app = createBookingsApp({
       db: bookingsDb.db,
@@ -397,13 +464,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       faultPlan,
       () => started / cases.length,
       {
-        workers,
+        workers: processes,
         proxy,
         bookingsDb: bookingsDb.db,
         paymentsDb: paymentsDb.db,
         providerFaultSeconds: options.providerFaultSeconds,
         random: new SeededRandom(options.seed + 2),
         log,
+        logDir,
       },
       faultEvents,
     );
@@ -428,6 +496,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       await sleep(1_000);
     }
     const settledAt = Date.now();
+
+    log('waiting for analytics and the search index to agree with the bookings table');
+    const funnelRange = { from: moscowDay(startedAt), to: moscowDay(new Date()) };
+    const downstream = await awaitDownstream(
+      {
+        bookingsDb: bookingsDb.db,
+        analyticsDb: analyticsDb.db,
+        analyticsUrl: `http://127.0.0.1:${analyticsPort}`,
+        search,
+        searchAlias,
+        listingIds: cases.map((plannedCase) => plannedCase.listingId),
+        range: funnelRange,
+      },
+      options.catchUpTimeoutSeconds * 1000,
+    );
+    log(
+      downstream.catchUpMs === null
+        ? `consumers did not agree within ${options.catchUpTimeoutSeconds} s`
+        : `consumers agreed after ${seconds(downstream.catchUpMs)} s`,
+    );
 
     log('verifying: workflow states, reconciliation, invariants');
     const states = await queryStates(client, [...bookingIds]);
@@ -458,6 +546,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         examples: ['error' in reconciliation ? reconciliation.error : 'not run'],
       });
     }
+    invariants.push(...downstream.invariants);
+    const eventsRelayed = await bookingsDb.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('published_at', 'is not', null)
+      .executeTakeFirstOrThrow();
     const verifiedAt = Date.now();
     log(
       `setup ${seconds(setupDoneAt - startedAt.getTime())} s, driving ${seconds(drivenAt - setupDoneAt)} s, ` +
@@ -498,6 +592,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         approvalWindowSeconds: options.approvalWindowSeconds,
         stayLeadSeconds: options.stayLeadSeconds,
         settleTimeoutSeconds: options.settleTimeoutSeconds,
+        catchUpTimeoutSeconds: options.catchUpTimeoutSeconds,
         namespace: options.namespace,
         temporalAddress: options.temporalAddress,
         reviewWindow: REVIEW_WINDOW,
@@ -509,12 +604,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         settleSeconds: seconds(settledAt - drivenAt),
         verifySeconds: seconds(verifiedAt - settledAt),
         totalSeconds: seconds(verifiedAt - startedAt.getTime()),
-        workerStartMs: {
-          booking: bookingStart,
-          payment: paymentStart,
-          review: reviewStart,
-          notification: notificationStart,
-        },
+        processStartMs,
+        catchUpSeconds: downstream.catchUpMs === null ? null : seconds(downstream.catchUpMs),
       },
       faults: {
         injected: count(
@@ -522,6 +613,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           faultEvents.map((event) => event.kind),
         ),
         events: faultEvents,
+        supervisorRestarts: processes.supervisorRestarts,
         providerCalls: {
           total: proxy.calls.length,
           moneyMoving: moneyCalls.length,
@@ -553,6 +645,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         paidOutKopecks: sumOf('payout'),
       },
       reconciliation,
+      downstream: {
+        vhost: vhost.name,
+        searchAlias,
+        funnelRange,
+        eventsRelayed: Number(eventsRelayed.count),
+        harnessConnectionsLost,
+      },
       invariants,
       logDir,
     };

@@ -48,7 +48,12 @@ export interface InvariantInput {
 
 const MAX_EXAMPLES = 10;
 
-function result(name: string, description: string, checked: number, problems: string[]): InvariantResult {
+export function result(
+  name: string,
+  description: string,
+  checked: number,
+  problems: string[],
+): InvariantResult {
   return {
     name,
     description,

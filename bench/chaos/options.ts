@@ -12,7 +12,10 @@ export interface ChaosOptions {
   workerKills: number;
   /** How long the fault proxy makes the provider time out, then answer 5xx (half each). */
   providerFaultSeconds: number;
-  /** Restart Postgres and the Temporal dev server once each: both are shared, so never in CI. */
+  /**
+   * Restart Postgres and the Temporal dev server once each (scripts/stack stop + start, the Temporal database
+   * file kept). Both are shared by everything on the machine, so never in CI.
+   */
   restartServers: boolean;
   /** The hosts' window to answer a request to book (the bookings API's BookingTerms). */
   approvalWindowSeconds: number;
@@ -20,6 +23,8 @@ export interface ChaosOptions {
   stayLeadSeconds: number;
   /** After the last booking is driven, how long every booking may take to reach its expected state. */
   settleTimeoutSeconds: number;
+  /** After settling, how long analytics and the search index may take to agree with the bookings table. */
+  catchUpTimeoutSeconds: number;
   namespace: string;
   temporalAddress: string;
   /** Progress bars on the terminal (and a line every few seconds elsewhere). */
@@ -38,10 +43,11 @@ export function fullRunOptions(bookings = 1000): ChaosOptions {
     seed: 1,
     workerKills: Math.max(4, Math.round(bookings / 100)),
     providerFaultSeconds: 30,
-    restartServers: false,
+    restartServers: true,
     approvalWindowSeconds: 30,
     stayLeadSeconds: 45,
     settleTimeoutSeconds: 300,
+    catchUpTimeoutSeconds: 180,
     namespace: BENCH_NAMESPACE,
     temporalAddress: TEMPORAL_ADDRESS,
     progress: true,
@@ -55,9 +61,11 @@ export function ciRunOptions(): ChaosOptions {
     concurrency: 8,
     workerKills: 2,
     providerFaultSeconds: 10,
+    restartServers: false,
     approvalWindowSeconds: 15,
     stayLeadSeconds: 0,
     settleTimeoutSeconds: 120,
+    catchUpTimeoutSeconds: 60,
     progress: false,
   };
 }
@@ -70,10 +78,11 @@ const wholeNumber = (name: string, value: string | undefined, fallback: number):
   return parsed;
 };
 
-/** `node --import tsx bench/chaos.ts --bookings 1000 [--restart-servers] [--seed 1] [--concurrency 16] ...` */
+/** `node --import tsx bench/chaos.ts --bookings 1000 [--no-restart-servers] [--seed 1] [--concurrency 16] ...` */
 export function parseChaosOptions(argv = process.argv.slice(2)): ChaosOptions {
   const { values } = parseArgs({
     args: argv,
+    allowNegative: true,
     options: {
       bookings: { type: 'string' },
       concurrency: { type: 'string' },
@@ -83,9 +92,10 @@ export function parseChaosOptions(argv = process.argv.slice(2)): ChaosOptions {
       'approval-window-seconds': { type: 'string' },
       'stay-lead-seconds': { type: 'string' },
       'settle-timeout-seconds': { type: 'string' },
-      'restart-servers': { type: 'boolean', default: false },
+      'catch-up-timeout-seconds': { type: 'string' },
+      'restart-servers': { type: 'boolean' },
       'keep-databases': { type: 'boolean', default: false },
-      'no-progress': { type: 'boolean', default: false },
+      progress: { type: 'boolean' },
     },
   });
   const defaults = fullRunOptions(wholeNumber('bookings', values.bookings, 1000));
@@ -114,8 +124,13 @@ export function parseChaosOptions(argv = process.argv.slice(2)): ChaosOptions {
       values['settle-timeout-seconds'],
       defaults.settleTimeoutSeconds,
     ),
-    restartServers: values['restart-servers'],
+    catchUpTimeoutSeconds: wholeNumber(
+      'catch-up-timeout-seconds',
+      values['catch-up-timeout-seconds'],
+      defaults.catchUpTimeoutSeconds,
+    ),
+    restartServers: values['restart-servers'] ?? defaults.restartServers,
     keepDatabases: values['keep-databases'],
-    progress: !values['no-progress'],
+    progress: values.progress ?? defaults.progress,
   };
 }
