@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -48,8 +49,25 @@ func main() {
 		os.Exit(1)
 	}
 
+	// FerretDB itself listens on a Unix socket; clients reach it on the TCP
+	// address through the proxy that takes turns with writes (serial_writes.go).
+	// In the temp dir: a socket path must stay under ~100 bytes, which a data
+	// directory deep in a checkout may not; named after the TCP port it serves.
+	_, port, err := net.SplitHostPort(*listen)
+	if err != nil {
+		logger.Error("bad -listen-addr", "error", err)
+		os.Exit(2)
+	}
+	socket := filepath.Join(os.TempDir(), "kvartirnsk-ferretdb-"+port+".sock")
+	_ = os.Remove(socket) // left by a process that was killed
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		logger.Error("listening", "addr", *listen, "error", err)
+		os.Exit(1)
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Listener: ferretdb.ListenerConfig{Unix: socket},
 		Logger:   logger,
 		Handler:  "sqlite",
 		// FerretDB wants a file: URI naming a directory, with a trailing slash.
@@ -64,7 +82,18 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	logger.Info("FerretDB listening", "uri", f.MongoDBURI(), "sqlite_dir", dir)
+	go func() {
+		if err := (&serialWrites{}).proxy(ln, socket, logger); err != nil {
+			logger.Error("proxy stopped", "error", err)
+			stop()
+		}
+	}()
+	go func() {
+		<-ctx.Done()
+		ln.Close()
+	}()
+
+	logger.Info("FerretDB listening", "addr", *listen, "socket", socket, "sqlite_dir", dir)
 	if err := f.Run(ctx); err != nil {
 		logger.Error("FerretDB stopped", "error", err)
 		os.Exit(1)
