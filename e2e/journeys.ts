@@ -270,7 +270,7 @@ export const journeys: Journey[] = [
     },
   },
   {
-    name: 'finance sees ledger balances and a booking’s money trail, and refunds part of it',
+    name: 'finance sees ledger balances and a booking’s money trail, refunds part of it and settles a dispute',
     async run(browser) {
       const guestContext = await newContext(browser);
       const guest = await guestContext.newPage();
@@ -284,6 +284,10 @@ export const journeys: Journey[] = [
       await page.goto(`/admin/bookings?id=${bookingId}`);
       const link = await page.getByTestId('workflow-link').getAttribute('href');
       assert.ok(link?.includes(encodeURIComponent(`WorkflowId="booking:${bookingId}"`)), String(link));
+      assert.equal(
+        await page.getByTestId('disputes-link').getAttribute('href'),
+        `/finance/bookings/${bookingId}#disputes`,
+      );
 
       await page.goto('/finance');
       await page.getByTestId('balances').waitFor();
@@ -301,6 +305,36 @@ export const journeys: Journey[] = [
         /Возврат выполнен: 100/,
       );
       await screenshot(page, 'finance-trail');
+
+      // The guest disputes the stay: recorded, refused a refund beyond the claim on that field, then settled
+      // with part of the claim refunded through a RefundWorkflow, which the money trail shows.
+      await page.getByLabel('Сумма претензии, ₽').fill('2000');
+      await page.getByLabel('Суть претензии').fill('e2e: no hot water for a night');
+      await page.getByRole('button', { name: 'Записать спор' }).click();
+      const dispute = page.locator('[data-testid="dispute"][data-status="open"]');
+      await dispute.waitFor();
+      assert.match(await dispute.innerText(), /e2e: no hot water for a night/);
+      await dispute.getByLabel('Вернуть гостю, ₽').fill('2500');
+      await dispute.getByLabel('Решение и его основание').fill('e2e: half of the claim');
+      await dispute.getByRole('button', { name: 'Урегулировать спор' }).click();
+      await page.getByText('Нельзя вернуть больше, чем требует гость.').first().waitFor();
+      assert.equal(await dispute.getByLabel('Вернуть гостю, ₽').getAttribute('aria-invalid'), 'true');
+      await screenshot(page, 'finance-dispute-open');
+      await dispute.getByLabel('Вернуть гостю, ₽').fill('1500');
+      await dispute.getByRole('button', { name: 'Урегулировать спор' }).click();
+      const settled = page.locator('[data-testid="dispute"][data-status="settled"]');
+      await settled.waitFor({ timeout: 60_000 });
+      assert.match(
+        (await settled.getByTestId('dispute-outcome').innerText()).replace(/\s/g, ''),
+        /Возвращеногостю:1500₽/,
+      );
+      assert.match(await page.getByTestId('form-success').innerText(), /Спор урегулирован/);
+      assert.equal(
+        await page.locator('[data-testid="trail-transaction"][data-kind="refund"]').count(),
+        2,
+        'the goodwill refund and the dispute’s refund are both in the trail',
+      );
+      await screenshot(page, 'finance-dispute-settled');
       await guestContext.close();
       await context.close();
     },

@@ -84,3 +84,20 @@ export interface PayoutPage {
   items: Payout[];
   nextCursor?: string;
 }
+
+/** A guest's dispute of a booking's charge (api/payments/disputes.ts), settled once by finance or an admin. */
+export interface Dispute {
+  id: string;
+  bookingId: string;
+  status: 'open' | 'settled';
+  claimed: Money;
+  reason: string;
+  openedBy: string;
+  openedAt: string;
+  /** What the guest got back once settled; zero when it was decided for the host. */
+  refunded: Money | null;
+  refundId: string | null;
+  resolution: string | null;
+  settledBy: string | null;
+  settledAt: string | null;
+}
