@@ -14,6 +14,8 @@ export interface LineChart {
   series: readonly LineSeries[];
   /** Label the x axis at these values instead of evenly spaced ticks (e.g. 1, 2, 4 worker processes). */
   xTicks?: readonly number[];
+  /** Logarithmic when the series differ by orders of magnitude, so the fast ones are not flattened to zero. */
+  yScale?: 'linear' | 'log';
 }
 
 export interface StackedBarChart {
@@ -62,6 +64,21 @@ export function niceTicks(max: number, count = 5): number[] {
   for (let tick = 0; tick < max + step / 2; tick += step) ticks.push(Number(tick.toPrecision(12)));
   if (ticks.at(-1)! < max) ticks.push(Number((ticks.at(-1)! + step).toPrecision(12)));
   return ticks;
+}
+
+/** 1, 2, 5 × 10^n from the last at or below `min` to the first at or above `max`, for a logarithmic axis. */
+export function logTicks(min: number, max: number): number[] {
+  const candidates: number[] = [];
+  for (
+    let exponent = Math.floor(Math.log10(min));
+    candidates.at(-1) === undefined || candidates.at(-1)! < max;
+    exponent++
+  ) {
+    for (const mantissa of [1, 2, 5]) candidates.push(Number((mantissa * 10 ** exponent).toPrecision(12)));
+  }
+  const first = candidates.findLastIndex((tick) => tick <= min);
+  const last = candidates.findIndex((tick) => tick >= max);
+  return candidates.slice(Math.max(0, first), last + 1);
 }
 
 function svg(height: number, title: string, body: string[]): string {
@@ -115,10 +132,16 @@ export function lineChart(chart: LineChart): string {
   const xPadding = (Math.max(...xTicks) - Math.min(0, ...xTicks)) * 0.03;
   const xMin = Math.min(0, ...xTicks) - xPadding;
   const xMax = Math.max(...xTicks) + xPadding;
-  const yTicks = niceTicks(Math.max(...points.map((p) => p.y), 0));
+  const ys = points.map((p) => p.y);
+  const log = chart.yScale === 'log' && ys.every((y) => y > 0);
+  const yTicks = log ? logTicks(Math.min(...ys), Math.max(...ys)) : niceTicks(Math.max(...ys, 0));
+  const yMin = log ? yTicks[0]! : 0;
   const yMax = yTicks.at(-1)!;
+  const fraction = log
+    ? (y: number) => Math.log10(y / yMin) / Math.log10(yMax / yMin)
+    : (y: number) => y / yMax;
   const px = (x: number) => plot.left + ((x - xMin) / (xMax - xMin || 1)) * (plot.right - plot.left);
-  const py = (y: number) => plot.bottom - (y / yMax) * (plot.bottom - plot.top);
+  const py = (y: number) => plot.bottom - fraction(y) * (plot.bottom - plot.top);
   const body = [
     ...key.elements,
     ...yTicks.flatMap((tick) => [

@@ -50,7 +50,11 @@ function sideFigures(name: string, subject: string, sides: SideFigures[], unit: 
   const withLatency = sides.filter((side) => side.percentiles.length > 0);
   if (withLatency.length > 0) {
     // The maximum is one request, and on a shared machine often a stall that would flatten every other line.
-    const title = `${subject}: latency by percentile (max left out)`;
+    const all = withLatency.flatMap((side) => side.percentiles.filter(({ percentile }) => percentile < 100));
+    const spread =
+      Math.max(...all.map(({ ms }) => ms)) / Math.max(Math.min(...all.map(({ ms }) => ms)), 1e-3);
+    const log = spread > 50;
+    const title = `${subject}: latency by percentile (max left out${log ? '; logarithmic scale' : ''})`;
     figures.push(
       write(
         `${name}-latency`,
@@ -66,6 +70,7 @@ function sideFigures(name: string, subject: string, sides: SideFigures[], unit: 
               .map(({ percentile, ms }) => ({ x: percentile, y: ms })),
           })),
           xTicks: [0, 10, 25, 50, 75, 90, 99],
+          yScale: log ? 'log' : 'linear',
         }),
       ),
     );
