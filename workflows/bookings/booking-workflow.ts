@@ -7,6 +7,7 @@ import {
   executeChild,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -74,7 +75,15 @@ const databaseStep = {
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 } as const;
 
-const bookings = proxyActivities<ReturnType<typeof createBookingActivities>>(databaseStep);
+type BookingSteps = ReturnType<typeof createBookingActivities>;
+/** Bookings started before database steps ran locally schedule them as activities on the bookings queue. */
+const bookingsScheduled = proxyActivities<BookingSteps>(databaseStep);
+/**
+ * The booking pool runs its own database steps as local activities, recorded in the history as markers: each
+ * is a short Postgres write, and a round trip through the server per step was much of a booking's cost while
+ * the server is the bottleneck (bench/results/SUMMARY.md).
+ */
+const bookingsLocal = proxyLocalActivities<BookingSteps>(databaseStep);
 /**
  * Run by the review pool, which starts the window as a workflow of its own: the booking ends at check-out
  * and is no parent of the window, so neither holds the other's code, history or lifetime.
@@ -133,6 +142,7 @@ const CANCELLABLE: readonly BookingStatus[] = [
  * cancellation, a failure — undoes the steps already taken, in reverse order.
  */
 export async function bookingWorkflow(request: BookingRequest, terms: BookingTerms): Promise<BookingState> {
+  const bookings = patched('local-database-steps') ? bookingsLocal : bookingsScheduled;
   const state: BookingState = {
     bookingId: request.bookingId,
     listingId: request.listingId,
