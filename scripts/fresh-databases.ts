@@ -1,10 +1,12 @@
 import { Connection, WorkflowClient, WorkflowNotFoundError } from '@temporalio/client';
+import { createSearchClient } from '@kvartirnsk/lib/elasticsearch';
 import { connectMongo } from '@kvartirnsk/lib/mongo';
 import { dropDatabase, ensureDatabase } from '@kvartirnsk/lib/postgres';
 
 // Empty databases for a run of the whole app beside the development stack (scripts/test's browser journeys and
 // API fuzzing): every Postgres and MongoDB database named in the environment is dropped and the Postgres ones
-// created again, so no state of an earlier run (a blocked demo account, a half-made listing) leaks into this one.
+// created again, the search index (SEARCH_INDEX, an alias, and the indices behind it) deleted for the search
+// service to create afresh, so no state of an earlier run (a blocked demo account, a half-made listing) leaks into this one.
 // The run has a Temporal namespace of its own: workflows an earlier run left running there (a request waiting for
 // its host, a stay waiting for check-out) are terminated, or they would wake up against the new databases.
 async function main() {
@@ -24,10 +26,28 @@ async function main() {
     await connection.dropDatabase();
     await connection.close();
   }
+  const searchIndices = await deleteSearchIndex();
   const terminated = await terminateRunningWorkflows();
   console.log(
-    `${terminated} running workflows terminated; fresh databases: ${[...postgres.map((url) => new URL(url).pathname.slice(1)), ...mongo].join(', ')}`,
+    `${terminated} running workflows terminated; fresh databases: ${[...postgres.map((url) => new URL(url).pathname.slice(1)), ...mongo, ...searchIndices].join(', ')}`,
   );
+}
+
+async function deleteSearchIndex(): Promise<string[]> {
+  const alias = process.env.SEARCH_INDEX;
+  if (!alias) return [];
+  const client = createSearchClient(process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200');
+  try {
+    const indices = (await client.indices.existsAlias({ name: alias }))
+      ? Object.keys(await client.indices.getAlias({ name: alias }))
+      : (await client.indices.exists({ index: alias }))
+        ? [alias]
+        : [];
+    if (indices.length > 0) await client.indices.delete({ index: indices });
+    return indices;
+  } finally {
+    await client.close();
+  }
 }
 
 async function terminateRunningWorkflows(): Promise<number> {
