@@ -230,14 +230,20 @@ async function queryStates(client: Client, bookingIds: string[]): Promise<Map<st
   const states = new Map<string, BookingState>();
   await runPool(0, bookingIds.length, QUERY_CONCURRENCY, async (i) => {
     const id = bookingIds[i]!;
+    let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
         states.set(id, await client.workflow.getHandle(bookingWorkflowId(id)).query(bookingStateQuery));
         return;
-      } catch {
+      } catch (err) {
+        lastError = err;
         await sleep(1_000);
       }
     }
+    // The invariant reports the booking; why its workflow did not answer goes to the run's log.
+    console.warn(
+      `query of booking ${id} failed 3 times: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+    );
   });
   return states;
 }
