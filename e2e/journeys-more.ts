@@ -1,46 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { ADMIN, type Account, newAccount, signIn, signUp } from './accounts';
 import { newContext, screenshot } from './browser';
 import type { Journey } from './journeys';
 
 // Host listings and moderation, messages, and reconciliation, against the real stack (web app, gateway,
 // services, Temporal workers, search indexer). New accounts are signed up through the UI with unique
 // addresses; the admin is the local one (api/users/create-admin.ts), who may also do finance's work.
-
-const ADMIN = {
-  email: process.env.ADMIN_EMAIL ?? 'admin@kvartirnsk.local',
-  password: process.env.ADMIN_PASSWORD ?? 'kvartirnsk-admin-local',
-};
-
-interface Account {
-  name: string;
-  email: string;
-  password: string;
-}
-
-function newAccount(): Account {
-  const tag = randomUUID().slice(0, 8);
-  return { name: `Тест ${tag}`, email: `e2e-${tag}@example.com`, password: `e2e-password-${tag}` };
-}
-
-async function signUp(page: Page, account: Account) {
-  await page.goto('/signup');
-  await page.getByLabel('Имя').fill(account.name);
-  await page.getByLabel('Электронная почта').fill(account.email);
-  await page.getByLabel('Пароль').fill(account.password);
-  await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
-  await page.waitForURL('**/profile');
-}
-
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto('/signin');
-  await page.getByLabel('Электронная почта').fill(account.email);
-  await page.getByLabel('Пароль').fill(account.password);
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-}
 
 /** Reloads until the check passes: for what other processes do in their own time (workers, indexer). */
 async function eventually(page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 45_000) {

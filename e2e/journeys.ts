@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_HOSTS, DEMO_LISTINGS, type DemoListingKey } from '../scripts/seed/demo-listings';
 import { Gateway } from '../scripts/seed/gateway-client';
+import { ADMIN, newAccount, signIn, signUp } from './accounts';
 import { newContext, screenshot } from './browser';
 
 // Every journey runs against the real stack: the web app on WEB_URL, which calls the gateway, the services,
@@ -11,10 +12,6 @@ import { newContext, screenshot } from './browser';
 // listings' ids are the listings service's, found through the gateway (GATEWAY_URL) by their host and title.
 
 const GATEWAY = new Gateway(process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080');
-const ADMIN = {
-  email: process.env.ADMIN_EMAIL ?? 'admin@kvartirnsk.local',
-  password: process.env.ADMIN_PASSWORD ?? 'kvartirnsk-admin-local',
-};
 const OLEG = DEMO_HOSTS.oleg;
 /** Instant Book, flexible cancellation. */
 const INSTANT_LISTING: DemoListingKey = 'moscowArbat';
@@ -49,28 +46,6 @@ function freeStay(nights: number): { checkIn: string; checkOut: string } {
   const start = Date.now() + offsetDays * 86_400_000;
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return { checkIn: day(start), checkOut: day(start + nights * 86_400_000) };
-}
-
-function newAccount() {
-  const tag = randomUUID().slice(0, 8);
-  return { name: `Тест ${tag}`, email: `e2e-${tag}@example.com`, password: `e2e-password-${tag}` };
-}
-
-async function signUp(page: Page, account: { name: string; email: string; password: string }) {
-  await page.goto('/signup');
-  await page.getByLabel('Имя').fill(account.name);
-  await page.getByLabel('Электронная почта').fill(account.email);
-  await page.getByLabel('Пароль').fill(account.password);
-  await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
-  await page.waitForURL('**/profile');
-}
-
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto('/signin');
-  await page.getByLabel('Электронная почта').fill(account.email);
-  await page.getByLabel('Пароль').fill(account.password);
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }
 
 /** Books from the listing page and lands on the trip page; returns the booking id. */
