@@ -1,7 +1,11 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { eventually } from './testing';
 
-// Test support for tracing tests that run our processes for real: a stand-in for the collector they export to.
+// Test support for tracing tests that run our processes for real: a stand-in for the collector they export to,
+// and the processes themselves started with tracing on.
 
 export interface ExportedSpan {
   name: string;
@@ -43,4 +47,27 @@ export async function freePort(): Promise<number> {
   const port = await listen(probe);
   await new Promise((resolve) => probe.close(resolve));
   return port;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * A service or worker entry (e.g. `api/users/server.ts`) as its own process, started the way scripts/services
+ * starts it with tracing on (telemetry preloaded) and spans exported quickly; `env` names its OTLP endpoint.
+ */
+export function startTraced(entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', '--import', './lib/telemetry.ts', entry], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Resolves once `url` answers 200 (a started process's health endpoint). */
+export async function answers(url: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    async () => (await fetch(url)).status,
+    (status) => status === 200,
+    { timeoutMs },
+  );
 }

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bookingsMigrations, type BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
 import { paymentsMigrations, type PaymentsDatabase } from '@kvartirnsk/activities/payments/schema';
@@ -9,7 +8,14 @@ import { usersMigrations, type UsersDatabase } from '@kvartirnsk/api-users/schem
 import { applyListingEvent } from '@kvartirnsk/api-bookings/listing-replica';
 import { domainEvent } from '@kvartirnsk/lib/events';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
-import { type ExportedSpan, freePort, listen, otlpReceiver } from '@kvartirnsk/lib/testing-otlp';
+import {
+  answers,
+  type ExportedSpan,
+  freePort,
+  listen,
+  otlpReceiver,
+  startTraced,
+} from '@kvartirnsk/lib/testing-otlp';
 import { createTestRedis, type TestRedis } from '@kvartirnsk/lib/testing-redis';
 import { connectTestClient, TEST_NAMESPACE } from '@kvartirnsk/temporal/testing';
 import { bookingWorkflowId, type BookingState } from '@kvartirnsk/workflows/bookings/contract';
@@ -24,7 +30,6 @@ import { paymentWorkflowId, payoutWorkflowId } from '@kvartirnsk/workflows/payme
 // `payments`), so the pools poll the real queues in the test namespace: like api/bookings/bookings.int.test.ts
 // and workers/worker-crash.int.test.ts, this file relies on integration files running one at a time. The bookings
 // API consumes a fixed RabbitMQ queue and publishes booking events, so it gets a virtual host of its own.
-const ROOT = path.resolve(__dirname, '..');
 const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const RABBITMQ_MANAGEMENT_URL = process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://127.0.0.1:15672';
 
@@ -48,20 +53,7 @@ let temporal: Client;
 let gateway: string;
 
 function start(entry: string, env: Record<string, string>): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './lib/telemetry.ts', entry], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  processes.push(child);
-}
-
-async function healthy(url: string): Promise<void> {
-  await eventually(
-    async () => (await fetch(url)).status,
-    (status) => status === 200,
-    { timeoutMs: 60_000 },
-  );
+  processes.push(startTraced(entry, env));
 }
 
 /** RabbitMQ's management API, as the AMQP user of RABBITMQ_URL. */
@@ -166,11 +158,11 @@ beforeAll(async () => {
     BOOKINGS_SERVICE_URL: bookings,
   });
   await Promise.all([
-    healthy(`${users}/health/ready`),
-    healthy(`${bookings}/health/ready`),
-    healthy(`http://127.0.0.1:${bookingMetrics}/health/ready`),
-    healthy(`http://127.0.0.1:${paymentMetrics}/health/ready`),
-    healthy(`${gateway}/health/live`),
+    answers(`${users}/health/ready`),
+    answers(`${bookings}/health/ready`),
+    answers(`http://127.0.0.1:${bookingMetrics}/health/ready`),
+    answers(`http://127.0.0.1:${paymentMetrics}/health/ready`),
+    answers(`${gateway}/health/live`),
   ]);
 }, 90_000);
 

@@ -1,7 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
-import path from 'node:path';
-import { type ExportedSpan, freePort, listen, otlpReceiver } from '@kvartirnsk/lib/testing-otlp';
+import {
+  answers,
+  type ExportedSpan,
+  freePort,
+  listen,
+  otlpReceiver,
+  startTraced,
+} from '@kvartirnsk/lib/testing-otlp';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { usersMigrations, type UsersDatabase } from '@kvartirnsk/api-users/schema';
 
@@ -9,7 +15,6 @@ import { usersMigrations, type UsersDatabase } from '@kvartirnsk/api-users/schem
 // on (telemetry preloaded, an OTLP endpoint set): one request through the gateway is one trace, the gateway's
 // server and proxy spans and the service's server span, each named after its route pattern; and the gateway keeps
 // /metrics off its public port, on its internal one.
-const ROOT = path.resolve(__dirname, '../..');
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -22,19 +27,7 @@ let gateway: string;
 let gatewayMetrics: string;
 
 function start(entry: string, env: Record<string, string>): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './lib/telemetry.ts', entry], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  processes.push(child);
-}
-
-async function healthy(url: string): Promise<void> {
-  await eventually(
-    async () => (await fetch(url)).status,
-    (status) => status === 200,
-  );
+  processes.push(startTraced(entry, env));
 }
 
 beforeAll(async () => {
@@ -58,8 +51,8 @@ beforeAll(async () => {
     USERS_SERVICE_URL: users,
     REDIS_KEY_PREFIX: 'kv-gateway-tracing:',
   });
-  await healthy(`${users}/health/ready`);
-  await healthy(`${gateway}/health/live`);
+  await answers(`${users}/health/ready`);
+  await answers(`${gateway}/health/live`);
 });
 
 afterAll(async () => {
