@@ -18,6 +18,7 @@ import { type Actor, forbidden, hasRole, requireActor } from '@kvartirnsk/lib/id
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
 import { badRequest, notFound, ProblemError, problemType, serviceUnavailable } from '@kvartirnsk/lib/problem';
+import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { GuestIdKey, ListingIdKey } from '@kvartirnsk/temporal/search-attributes';
 import {
   approveUpdate,
@@ -133,21 +134,7 @@ export const bookingsRoutes = {
   cancel: reasonRoute('cancel', 'Cancel a booking (guest, host or admin)', [404, 409, 503]),
 };
 
-const cursorSchema = z.object({ createdAt: z.iso.datetime(), id: z.uuid() });
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ createdAt: createdAt.toISOString(), id })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): z.infer<typeof cursorSchema> {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('cursor is not one this service issued', [
-      { field: 'cursor', pointer: '/cursor', detail: 'is not a valid page cursor' },
-    ]);
-  }
-}
+const pages = pageCursor(z.object({ createdAt: z.iso.datetime(), id: z.uuid() }));
 
 export interface BookingsAppDeps {
   db: BookingsDb;
@@ -312,7 +299,7 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
         if (query.status) select = select.where('status', '=', query.status);
         if (query.listingId) select = select.where('listing_id', '=', query.listingId);
         if (query.cursor) {
-          const after = decodeCursor(query.cursor);
+          const after = pages.decode(query.cursor);
           select = select.where((eb) =>
             eb.or([
               eb('created_at', '<', new Date(after.createdAt)),
@@ -337,7 +324,10 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
             approvalDeadline: row.approval_deadline?.toISOString(),
             createdAt: row.created_at.toISOString(),
           })),
-          nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : undefined,
+          nextCursor:
+            rows.length > query.limit && last
+              ? pages.encode({ createdAt: last.created_at.toISOString(), id: last.id })
+              : undefined,
         });
       });
 

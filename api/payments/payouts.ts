@@ -4,7 +4,7 @@ import { PAYOUT_STATUSES, type PaymentsDb } from '@kvartirnsk/activities/payment
 import { requireAnyRole } from '@kvartirnsk/lib/identity';
 import { moneySchema } from '@kvartirnsk/lib/money';
 import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
-import { badRequest } from '@kvartirnsk/lib/problem';
+import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 
 const payoutsQuery = z
   .object({
@@ -43,21 +43,7 @@ export const payoutRoutes = {
   }),
 };
 
-const cursorSchema = z.object({ payAt: z.iso.datetime(), bookingId: z.string().min(1) });
-
-function encodeCursor(payAt: Date, bookingId: string): string {
-  return Buffer.from(JSON.stringify({ payAt: payAt.toISOString(), bookingId })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): z.infer<typeof cursorSchema> {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('cursor is not one this service issued', [
-      { field: 'cursor', pointer: '/cursor', detail: 'is not a valid page cursor' },
-    ]);
-  }
-}
+const pages = pageCursor(z.object({ payAt: z.iso.datetime(), bookingId: z.string().min(1) }));
 
 export function mountPayoutRoutes(api: ServiceApi, app: Express, { db }: { db: PaymentsDb }) {
   api.mount(app, payoutRoutes.payouts, async (req, res) => {
@@ -72,7 +58,7 @@ export function mountPayoutRoutes(api: ServiceApi, app: Express, { db }: { db: P
       .orderBy('booking_id', 'desc')
       .limit(limit + 1);
     if (cursor) {
-      const after = decodeCursor(cursor);
+      const after = pages.decode(cursor);
       select = select.where((eb) =>
         eb(eb.refTuple('pay_at', 'booking_id'), '<', eb.tuple(new Date(after.payAt), after.bookingId)),
       );
@@ -88,7 +74,9 @@ export function mountPayoutRoutes(api: ServiceApi, app: Express, { db }: { db: P
         payAt: row.pay_at.toISOString(),
         paidAt: row.paid_at?.toISOString() ?? null,
       })),
-      ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.pay_at, last.booking_id) } : {}),
+      ...(rows.length > limit && last
+        ? { nextCursor: pages.encode({ payAt: last.pay_at.toISOString(), bookingId: last.booking_id }) }
+        : {}),
     });
   });
 }

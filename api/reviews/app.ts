@@ -22,6 +22,7 @@ import type { Logger } from '@kvartirnsk/lib/logger';
 import { pushEvents } from '@kvartirnsk/lib/mongo-outbox';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
 import { badRequest, notFound, ProblemError, problemType, serviceUnavailable } from '@kvartirnsk/lib/problem';
+import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import {
   guestReviewSchema,
@@ -232,23 +233,7 @@ function heldViewOf(state: ReviewWindowState, side: ReviewSide): ReviewView | un
   return undefined;
 }
 
-const cursorSchema = z.object({ publishedAt: z.iso.datetime(), id: z.string() });
-
-function encodeCursor(document: ReviewDocument): string {
-  return Buffer.from(
-    JSON.stringify({ publishedAt: document.publishedAt.toISOString(), id: document._id }),
-  ).toString('base64url');
-}
-
-function decodeCursor(cursor: string): z.infer<typeof cursorSchema> {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('cursor is not one this service issued', [
-      { field: 'cursor', pointer: '/cursor', detail: 'is not a valid page cursor' },
-    ]);
-  }
-}
+const pages = pageCursor(z.object({ publishedAt: z.iso.datetime(), id: z.string() }));
 
 export function createReviewsApp({ models, temporal, logger, onEventsWritten }: ReviewsAppDeps) {
   const { Review, Rating } = models;
@@ -281,7 +266,7 @@ export function createReviewsApp({ models, temporal, logger, onEventsWritten }: 
 
   /** One page of visible published reviews, newest first. */
   async function pageOf(filter: Record<string, unknown>, query: z.infer<typeof pageQuery>) {
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const after = query.cursor ? pages.decode(query.cursor) : undefined;
     const conditions: Record<string, unknown>[] = [{ ...filter, hidden: { $exists: false } }];
     if (after) {
       const at = new Date(after.publishedAt);
@@ -295,7 +280,10 @@ export function createReviewsApp({ models, temporal, logger, onEventsWritten }: 
     const last = page.at(-1);
     return {
       items: page.map((document) => viewOf(document)),
-      nextCursor: documents.length > query.limit && last ? encodeCursor(last) : undefined,
+      nextCursor:
+        documents.length > query.limit && last
+          ? pages.encode({ publishedAt: last.publishedAt.toISOString(), id: last._id })
+          : undefined,
     };
   }
 
