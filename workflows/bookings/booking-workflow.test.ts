@@ -197,22 +197,26 @@ describe('bookingWorkflow', () => {
   });
 });
 
+/** A time-skipping server for one describe block alone, started before its tests and torn down after them. */
+function ownScenarioEnvironment(): { current: Awaited<ReturnType<typeof startScenarioEnvironment>> } {
+  const own = {} as { current: Awaited<ReturnType<typeof startScenarioEnvironment>> };
+  beforeAll(async () => {
+    own.current = await startScenarioEnvironment();
+  }, 120_000);
+  afterAll(async () => {
+    await own.current?.env.teardown();
+  });
+  return own;
+}
+
 // Its own time-skipping server: a stay that runs past its payout leaves the server's clock to this scenario alone.
 describe('bookingWorkflow after the payout', () => {
-  let own: Awaited<ReturnType<typeof startScenarioEnvironment>>;
-
-  beforeAll(async () => {
-    own = await startScenarioEnvironment();
-  }, 120_000);
-
-  afterAll(async () => {
-    await own?.env.teardown();
-  });
+  const own = ownScenarioEnvironment();
 
   it('a stay the host cancels after being paid is refunded in full and the host’s share clawed back', async () => {
     const { result, calls, notifications } = await runBookingScenario(
-      own.env,
-      own.bundles,
+      own.current.env,
+      own.current.bundles,
       'cancelled-after-payout',
     );
 
@@ -241,20 +245,12 @@ describe('bookingWorkflow after the payout', () => {
 // Its own time-skipping server too: once a cancellation is answered before its workflow ends, the test server
 // stopped skipping time for the scenarios after it (the main suite runs its early-answered cancellation last).
 describe('bookingWorkflow with a slow provider', () => {
-  let own: Awaited<ReturnType<typeof startScenarioEnvironment>>;
-
-  beforeAll(async () => {
-    own = await startScenarioEnvironment();
-  }, 120_000);
-
-  afterAll(async () => {
-    await own?.env.teardown();
-  });
+  const own = ownScenarioEnvironment();
 
   it('a cancellation is answered once the dates are free, while the provider is still refunding', async () => {
     const { result, acted, calls } = await runBookingScenario(
-      own.env,
-      own.bundles,
+      own.current.env,
+      own.current.bundles,
       'cancelled-while-provider-slow',
     );
 
