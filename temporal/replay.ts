@@ -20,3 +20,27 @@ export async function replayHistoriesIn(
   }
   return outcomes;
 }
+
+interface RecordedHistory {
+  events: Array<{
+    markerRecordedEventAttributes?: {
+      markerName: string;
+      details?: { 'patch-data'?: { payloads: Array<{ data: string }> } };
+    };
+  }>;
+}
+
+export type RecordedMarker = { kind: 'patch'; id: string } | { kind: 'local-activity' };
+
+/** A recorded history's markers in order: each patch its workflow took, and each local activity it ran. */
+export async function markersIn(historyFile: string): Promise<RecordedMarker[]> {
+  const history = JSON.parse(await readFile(historyFile, 'utf8')) as RecordedHistory;
+  return history.events.flatMap(({ markerRecordedEventAttributes: marker }): RecordedMarker[] => {
+    if (marker?.markerName === 'core_local_activity') return [{ kind: 'local-activity' }];
+    if (marker?.markerName !== 'core_patch') return [];
+    return (marker.details?.['patch-data']?.payloads ?? []).map((payload) => ({
+      kind: 'patch',
+      id: (JSON.parse(Buffer.from(payload.data, 'base64').toString()) as { id: string }).id,
+    }));
+  });
+}

@@ -125,6 +125,19 @@ export const bookingScenarios = {
       return answer;
     },
   },
+  'cancelled-while-paying': {
+    instantBook: true,
+    // A provider that takes its time with the capture, and a guest who cancels meanwhile.
+    overrides: {
+      capturePayment: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      },
+    },
+    act: async (handle) => {
+      await waitForStatus(handle, 'held');
+      return handle.executeUpdate(cancelUpdate, { args: [{ by: 'guest', actorId: 'guest-1' }] });
+    },
+  },
   'cancelled-after-payout': {
     instantBook: true,
     act: async (handle, env) => {

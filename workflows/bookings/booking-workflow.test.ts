@@ -1,4 +1,6 @@
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { paymentWorkflowId } from '../payments/contract';
 import { BookingFailureType, type BookingState } from './contract';
 import { runBookingScenario, type ScenarioBundles, startScenarioEnvironment } from './booking-scenarios';
 
@@ -29,7 +31,7 @@ describe('bookingWorkflow', () => {
   it('Instant Book: confirms at once, sleeps until check-out in simulated time, completes the stay', async () => {
     const wallStart = Date.now();
 
-    const { result, calls, startedAt, notifications } = await runBookingScenario(
+    const { result, calls, startedAt, notifications, handle } = await runBookingScenario(
       env,
       bundles,
       'instant-book-completed',
@@ -37,6 +39,17 @@ describe('bookingWorkflow', () => {
 
     expect(statuses(result)).toEqual(['requested', 'held', 'authorized', 'confirmed', 'completed']);
     expect(result.paymentIntentId).toBe('pi_test');
+    // The payment captured as soon as the hold was placed: no signal went either way between the two flows.
+    for (const workflowId of [handle.workflowId, paymentWorkflowId(result.bookingId)]) {
+      const { events } = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      const signals = (events ?? []).filter((event) =>
+        [
+          temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+          temporal.api.enums.v1.EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        ].includes(event.eventType!),
+      );
+      expect([workflowId, signals.length]).toEqual([workflowId, 0]);
+    }
     expect(calls).toEqual([
       'quoteStay',
       'holdDates',
@@ -208,6 +221,33 @@ function ownScenarioEnvironment(): { current: Awaited<ReturnType<typeof startSce
   });
   return own;
 }
+
+// Its own time-skipping server: the cancellation is answered while the refund still runs.
+describe('bookingWorkflow cancelled while its payment runs', () => {
+  const own = ownScenarioEnvironment();
+
+  it('an Instant Book cancelled before its capture settled is refunded in full and never confirmed', async () => {
+    const { result, acted, calls, notifications } = await runBookingScenario(
+      own.current.env,
+      own.current.bundles,
+      'cancelled-while-paying',
+    );
+
+    expect((acted as BookingState).status).toBe('cancelled');
+    expect(result.status).toBe('cancelled');
+    expect(statuses(result)).toEqual(['requested', 'held', 'authorized', 'cancelled']);
+    expect(result.refund).toEqual({
+      total: { amount: 700_000, currency: 'RUB' },
+      rule: 'cancelled before confirmation: full refund',
+      settled: true,
+    });
+    // The refund and the freeing of the dates run side by side; nothing is confirmed, nobody is paid.
+    expect(calls.slice(0, 4)).toEqual(['quoteStay', 'holdDates', 'authorizePayment', 'capturePayment']);
+    expect(calls.slice(4).sort()).toEqual(['refundPayment:700000', 'releaseDates:cancelled']);
+    expect(toldTo(notifications, 'guest-1').sort()).toEqual(['booking_cancelled', 'refund_issued']);
+    expect(toldTo(notifications, 'host-1')).toEqual([]);
+  });
+});
 
 // Its own time-skipping server: a stay that runs past its payout leaves the server's clock to this scenario alone.
 describe('bookingWorkflow after the payout', () => {

@@ -135,6 +135,33 @@ const CANCELLABLE: readonly BookingStatus[] = [
   'confirmed',
 ];
 
+/** Every patch the booking flow has taken, oldest first. */
+type BookingPatch =
+  | 'notifications'
+  | 'review-window'
+  | 'payout-clawback'
+  | 'host-notifications'
+  | 'cancelled-before-refund'
+  | 'local-database-steps'
+  | 'instant-capture';
+
+/**
+ * Which patches this booking runs with, decided in its first workflow task, before any local activity.
+ *
+ * `patched()` looks ahead in the history only as far as the end of the current workflow task. When a task
+ * waited long in the queue, the SDK closes it early as soon as a local activity returns (a "heartbeat"), and
+ * the code that ran on that result lands in the next task; on replay that code runs in the earlier task, where
+ * `patched()` cannot see the marker yet and returns false: a nondeterminism error, found by the chaos run
+ * (bench/results/CHAOS.md). So a booking decides its patches once, at its start, where nothing precedes them.
+ * The marker `patches-decided-at-start` stands for every patch up to `instant-capture`; a later patch gets a
+ * `patched()` call of its own here, beside it. Bookings started before this decide each patch where it
+ * applies, as they always did, and never take `instant-capture`.
+ */
+function decidePatches(): (patch: BookingPatch) => boolean {
+  if (patched('patches-decided-at-start')) return () => true;
+  return (patch) => patch !== 'instant-capture' && patched(patch);
+}
+
 /**
  * A guest's booking from request to check-out: hold the dates, place a hold on the card through the
  * booking's PaymentWorkflow, then confirm at once (Instant Book) or wait for the host's answer (Request to
@@ -142,7 +169,8 @@ const CANCELLABLE: readonly BookingStatus[] = [
  * cancellation, a failure — undoes the steps already taken, in reverse order.
  */
 export async function bookingWorkflow(request: BookingRequest, terms: BookingTerms): Promise<BookingState> {
-  const bookings = patched('local-database-steps') ? bookingsLocal : bookingsScheduled;
+  const taken = decidePatches();
+  const bookings = taken('local-database-steps') ? bookingsLocal : bookingsScheduled;
   const state: BookingState = {
     bookingId: request.bookingId,
     listingId: request.listingId,
@@ -162,13 +190,13 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     upsertSearchAttributes([{ key: BookingStatusKey, value: status }]);
   };
   const settledAfter = (status: BookingStatus) => condition(() => state.status !== status);
-  // Notifications never hold up the flow: started where the step happens, awaited only before the workflow
-  // ends (so none is abandoned). Each is sent from the patch that introduced it on, so bookings started before
-  // it replay without it.
-  const notifying: Array<Promise<void>> = [];
+  // Notifications (and a refund settling before confirmation) never hold up the flow: started where the step
+  // happens, awaited only before the workflow ends (so none is abandoned). Each notification is sent from the
+  // patch that introduced it on, so bookings started before it replay without it.
+  const finishing: Array<Promise<void>> = [];
   const tellSince = (patch: 'notifications' | 'host-notifications', userId: string, notice: Notice) => {
-    if (!patched(patch)) return;
-    notifying.push(notifyQuietly(userId, notice));
+    if (!taken(patch)) return;
+    finishing.push(notifyQuietly(userId, notice));
   };
   const bookingNotice = (reason?: string): BookingNotice => ({
     bookingId: request.bookingId,
@@ -242,6 +270,33 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     { validator: (_cancellation: Cancellation) => rejectWrongStatus(state, CANCELLABLE, 'cancel') },
   );
 
+  /** Gives the guest everything back for a booking cancelled before it was confirmed, once captured. */
+  const refundInFull = async (paymentIntentId: string) => {
+    const quote = state.quote;
+    if (!quote || !cancellation) return;
+    const refund = await startChild(refundWorkflow, {
+      workflowId: refundWorkflowId(request.bookingId, 'cancellation'),
+      taskQueue: PAYMENTS_TASK_QUEUE,
+      args: [
+        {
+          bookingId: request.bookingId,
+          paymentIntentId,
+          amount: quote.total,
+          reason: cancellation.reason ?? `Cancelled by the ${cancellation.by}`,
+          requestedBy: cancellation.by,
+          guestId: request.guestId,
+        },
+      ],
+    });
+    const settled = { total: quote.total, rule: 'cancelled before confirmation: full refund' };
+    state.refund = { ...settled, settled: false };
+    finishing.push(
+      refund.result().then(() => {
+        state.refund = { ...settled, settled: true };
+      }),
+    );
+  };
+
   const stopIfCancelled = () => {
     if (cancellation) {
       throw new BookingEnded('cancelled', 'Cancelled', `Cancelled by the ${cancellation.by}`);
@@ -269,6 +324,10 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     advance('held');
     stopIfCancelled();
 
+    // An Instant Book has nothing to decide between hold and capture, so its payment captures as soon as the
+    // hold is placed, without a signal each way (two workflow tasks fewer on each side, and the server is the
+    // bottleneck: bench/results/SUMMARY.md). Bookings started before this wait for the hold first.
+    const captureAtOnce = quote.instantBook && taken('instant-capture');
     const payment = await startChild(paymentWorkflow, {
       workflowId: paymentWorkflowId(request.bookingId),
       taskQueue: PAYMENTS_TASK_QUEUE,
@@ -279,6 +338,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
           paymentMethod: request.paymentMethod,
           notifyWorkflowId: workflowInfo().workflowId,
           captureWindow: CAPTURE_WINDOW,
+          ...(captureAtOnce ? { captureAtOnce } : {}),
         },
       ],
       // The payment outlives a terminated booking: its own capture window then voids the hold.
@@ -296,65 +356,84 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
       },
     );
     const paymentEnded = () => condition(() => paymentOutcome !== undefined);
-    await condition(() => authorization !== undefined || paymentOutcome !== undefined);
-    if (!authorization) {
-      if (paymentOutcome instanceof Error) throw paymentOutcome;
-      throw new BookingEnded(
-        'failed',
-        'PaymentDeclined',
-        `The card was declined: ${paymentOutcome?.reason ?? ''}`,
-      );
-    }
-    compensations.unshift(async () => {
-      if (paymentOutcome === undefined) await payment.signal(paymentCommandSignal, 'void');
+    const declined = (result: PaymentResult | undefined) =>
+      new BookingEnded('failed', 'PaymentDeclined', `The card was declined: ${result?.reason ?? ''}`);
+    const captureFailed = (result: PaymentResult | undefined) =>
+      new BookingEnded('failed', 'CaptureFailed', `The payment was ${result?.status ?? 'lost'}`);
+
+    let capturedIntentId: string;
+    if (captureAtOnce) {
+      // A payment pool that does not capture at once yet tells of the hold instead, and waits for the word.
+      await condition(() => authorization !== undefined || paymentOutcome !== undefined);
+      if (paymentOutcome === undefined) await payment.signal(paymentCommandSignal, 'capture');
       await paymentEnded();
-    });
-    state.paymentIntentId = authorization.paymentIntentId;
-    advance('authorized');
-    stopIfCancelled();
-
-    if (!quote.instantBook) {
-      const deadline = new Date(Date.now() + msToNumber(terms.approvalWindow));
-      state.approvalDeadline = deadline.toISOString();
-      await bookings.awaitApproval(request.bookingId, state.approvalDeadline);
-      advance('awaiting_approval');
-      // The deadline rides along in the same notification as before (its input, not a new command).
-      tellSince('notifications', quote.hostId, {
-        kind: 'booking_requested',
-        data: { ...bookingNotice(), respondBy: state.approvalDeadline },
-      });
-      tellSince('host-notifications', request.guestId, {
-        kind: 'booking_request_sent',
-        data: { ...bookingNotice(), respondBy: state.approvalDeadline },
-      });
-      const answered = await condition(
-        () => hostAnswer !== undefined || cancellation !== undefined,
-        terms.approvalWindow,
-      );
+      const outcome: PaymentResult | Error | undefined = paymentOutcome;
+      if (outcome instanceof Error) throw outcome;
+      if (outcome?.status === 'declined') throw declined(outcome);
+      if (outcome?.status !== 'captured' || !outcome.paymentIntentId) throw captureFailed(outcome);
+      capturedIntentId = outcome.paymentIntentId;
+      state.paymentIntentId = capturedIntentId;
+      // The hold was a step of the payment alone: it stays in the booking's history, at the time it was placed.
+      state.history.push({ status: 'authorized', at: outcome.authorizedAt ?? new Date().toISOString() });
+      // A cancellation that came while the payment ran finds the money captured: all of it goes back.
+      if (cancellation) compensations.unshift(() => refundInFull(capturedIntentId));
       stopIfCancelled();
-      if (!answered || !hostAnswer) {
-        throw new BookingEnded('expired', 'Expired', 'The host did not answer in time');
+    } else {
+      await condition(() => authorization !== undefined || paymentOutcome !== undefined);
+      if (!authorization) {
+        if (paymentOutcome instanceof Error) throw paymentOutcome;
+        throw declined(paymentOutcome);
       }
-      if (!hostAnswer.approved) {
-        throw new BookingEnded(
-          'declined',
-          'Declined',
-          hostAnswer.decision.reason ?? 'The host declined the request',
-        );
-      }
-      tell(request.guestId, 'booking_approved');
-    }
+      compensations.unshift(async () => {
+        if (paymentOutcome === undefined) await payment.signal(paymentCommandSignal, 'void');
+        await paymentEnded();
+      });
+      state.paymentIntentId = authorization.paymentIntentId;
+      advance('authorized');
+      stopIfCancelled();
 
-    await payment.signal(paymentCommandSignal, 'capture');
-    await paymentEnded();
-    const captured: PaymentResult | Error | undefined = paymentOutcome;
-    if (captured instanceof Error) throw captured;
-    if (captured?.status !== 'captured') {
-      throw new BookingEnded('failed', 'CaptureFailed', `The payment was ${captured?.status ?? 'lost'}`);
+      if (!quote.instantBook) {
+        const deadline = new Date(Date.now() + msToNumber(terms.approvalWindow));
+        state.approvalDeadline = deadline.toISOString();
+        await bookings.awaitApproval(request.bookingId, state.approvalDeadline);
+        advance('awaiting_approval');
+        // The deadline rides along in the same notification as before (its input, not a new command).
+        tellSince('notifications', quote.hostId, {
+          kind: 'booking_requested',
+          data: { ...bookingNotice(), respondBy: state.approvalDeadline },
+        });
+        tellSince('host-notifications', request.guestId, {
+          kind: 'booking_request_sent',
+          data: { ...bookingNotice(), respondBy: state.approvalDeadline },
+        });
+        const answered = await condition(
+          () => hostAnswer !== undefined || cancellation !== undefined,
+          terms.approvalWindow,
+        );
+        stopIfCancelled();
+        if (!answered || !hostAnswer) {
+          throw new BookingEnded('expired', 'Expired', 'The host did not answer in time');
+        }
+        if (!hostAnswer.approved) {
+          throw new BookingEnded(
+            'declined',
+            'Declined',
+            hostAnswer.decision.reason ?? 'The host declined the request',
+          );
+        }
+        tell(request.guestId, 'booking_approved');
+      }
+
+      await payment.signal(paymentCommandSignal, 'capture');
+      await paymentEnded();
+      const outcome: PaymentResult | Error | undefined = paymentOutcome;
+      if (outcome instanceof Error) throw outcome;
+      if (outcome?.status !== 'captured') throw captureFailed(outcome);
+      capturedIntentId = authorization.paymentIntentId;
     }
     // Captured money is not voided any more; from here on, giving it back is a refund.
     compensations.length = 0;
-    await bookings.confirmBooking(request.bookingId, authorization.paymentIntentId);
+    await bookings.confirmBooking(request.bookingId, capturedIntentId);
     advance('confirmed');
     tell(request.guestId, 'booking_confirmed');
     // A request's host has just approved it; an Instant Book's hears of it only now.
@@ -377,7 +456,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     if (ending.status === 'cancelled' && state.history.some((step) => step.status === 'awaiting_approval')) {
       tellHostOfCancellation('request');
     }
-    await Promise.all(notifying);
+    await Promise.all(finishing);
     return state;
   }
 
@@ -394,7 +473,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
         hostAccount: hostAccountOf(quote.hostId),
         earned: quote.total,
         hostShare: quote.hostPayout,
-        ...(patched('notifications') ? { hostId: quote.hostId } : {}),
+        ...(taken('notifications') ? { hostId: quote.hostId } : {}),
         payAt: new Date(Date.parse(quote.checkInAt) + PAYOUT_DELAY_MS).toISOString(),
       },
     ],
@@ -418,7 +497,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     await bookings.completeStay(request.bookingId);
     advance('completed');
     // Bookings that were already running when the review window arrived complete as they always did.
-    if (patched('review-window')) {
+    if (taken('review-window')) {
       await reviewWindows.openReviewWindow({
         bookingId: request.bookingId,
         listingId: request.listingId,
@@ -428,7 +507,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
         remindBefore: DEFAULT_REMINDERS,
       });
     }
-    await Promise.all(notifying);
+    await Promise.all(finishing);
     return state;
   }
 
@@ -448,7 +527,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   // The booking is cancelled once its dates are free: the canceller's answer and the state everyone reads say
   // so at once, while the refund (which may wait out a slow provider) settles afterwards. Bookings cancelled
   // before this change turned cancelled only after their refund.
-  const cancelledBeforeRefund = patched('cancelled-before-refund');
+  const cancelledBeforeRefund = taken('cancelled-before-refund');
   if (cancelledBeforeRefund) {
     state.refund.settled = refund.total.amount === 0;
     advance('cancelled', refund.rule);
@@ -472,7 +551,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   // Once the host was paid, the refund takes the host's share of it back from the transfer. Bookings that were
   // running before clawbacks existed refund as they did (the platform absorbed it).
   const clawback =
-    payoutResult?.status === 'paid' && payoutResult.transferId && patched('payout-clawback')
+    payoutResult?.status === 'paid' && payoutResult.transferId && taken('payout-clawback')
       ? {
           transferId: payoutResult.transferId,
           hostShare: money(quote.hostPayout.amount - hostShareKept.amount, quote.total.currency),
@@ -489,7 +568,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
           amount: refund.total,
           reason,
           requestedBy: cancellation.by,
-          ...(patched('notifications') ? { guestId: request.guestId } : {}),
+          ...(taken('notifications') ? { guestId: request.guestId } : {}),
           ...(clawback ? { payoutClawback: clawback } : {}),
         },
       ],
@@ -502,7 +581,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     tell(request.guestId, 'booking_cancelled', reason);
     tellHostOfCancellation('booking');
   }
-  await Promise.all(notifying);
+  await Promise.all(finishing);
   return state;
 }
 

@@ -21,6 +21,11 @@ export interface PaymentRequest {
   notifyWorkflowId: string;
   /** How long an authorization may wait for capture before it is voided (card holds expire). */
   captureWindow: string;
+  /**
+   * Capture as soon as the hold is placed, without telling the booking or waiting for its word: an Instant
+   * Book has nothing to decide in between. Absent in payments started before this existed.
+   */
+  captureAtOnce?: boolean;
 }
 
 export interface Authorization {
@@ -39,6 +44,8 @@ export interface PaymentResult {
   paymentIntentId?: string;
   /** Why the card was declined, or why the hold was voided. */
   reason?: string;
+  /** When the hold was placed, for a payment captured at once (its booking never heard of the hold alone). */
+  authorizedAt?: string;
 }
 
 /** The booking tells its payment what to do with the hold: capture it or void it. */

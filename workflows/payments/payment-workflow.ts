@@ -1,4 +1,10 @@
-import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
 import {
   paymentAuthorizedSignal,
   paymentCommandSignal,
@@ -13,7 +19,7 @@ import { payments } from './provider-activities';
 
 /**
  * One booking's payment at the provider: place a hold for the full amount, tell the booking, then capture
- * or void the hold when the booking says so. A hold nobody captures within the capture window is voided,
+ * or void the hold when the booking says so (or capture at once, for an Instant Book). A hold nobody captures within the capture window is voided,
  * as the card network would drop it anyway. Every step also lands in the ledger, so this history and the
  * ledger tell finance the same story.
  */
@@ -43,10 +49,17 @@ export async function paymentWorkflow(request: PaymentRequest): Promise<PaymentR
     return { status, reason: declined.message };
   }
   status = 'authorized';
+  const { paymentIntentId, amount } = authorization;
+  // A payment recorded by a pool that did not know `captureAtOnce` told its booking and waited, as below.
+  if (request.captureAtOnce && patched('instant-capture')) {
+    const authorizedAt = new Date().toISOString();
+    await payments.capturePayment({ bookingId: request.bookingId, paymentIntentId, amount });
+    status = 'captured';
+    return { status, paymentIntentId, authorizedAt };
+  }
   await getExternalWorkflowHandle(request.notifyWorkflowId).signal(paymentAuthorizedSignal, authorization);
 
   const commanded = await condition(() => command !== undefined, request.captureWindow);
-  const { paymentIntentId, amount } = authorization;
   if (commanded && command === 'capture') {
     await payments.capturePayment({ bookingId: request.bookingId, paymentIntentId, amount });
     status = 'captured';

@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { replayHistoriesIn } from '@kvartirnsk/temporal/replay';
+import { markersIn, replayHistoriesIn } from '@kvartirnsk/temporal/replay';
 import { bundleWorkflows } from '@kvartirnsk/temporal/testing';
 import { reviewScenarios } from './review-scenarios';
 
@@ -10,24 +10,10 @@ const NOTIFYING = '.notifications.json';
 /** Windows opened before notifications: the versions a deployment must still replay. */
 const BEFORE_NOTIFICATIONS = ['both-reviewed', 'guest-only', 'none-reviewed'];
 
-interface RecordedHistory {
-  events: Array<{
-    markerRecordedEventAttributes?: {
-      markerName: string;
-      details?: { 'patch-data'?: { payloads: Array<{ data: string }> } };
-    };
-  }>;
-}
-
 /** The patch ids a recorded history's workflow took (patched() returned true). */
 async function patchesIn(file: string): Promise<string[]> {
-  const history = JSON.parse(await readFile(path.join(HISTORIES_DIR, file), 'utf8')) as RecordedHistory;
-  return history.events.flatMap(({ markerRecordedEventAttributes: marker }) =>
-    marker?.markerName === 'core_patch'
-      ? (marker.details?.['patch-data']?.payloads ?? []).map(
-          (payload) => (JSON.parse(Buffer.from(payload.data, 'base64').toString()) as { id: string }).id,
-        )
-      : [],
+  return (await markersIn(path.join(HISTORIES_DIR, file))).flatMap((marker) =>
+    marker.kind === 'patch' ? [marker.id] : [],
   );
 }
 
