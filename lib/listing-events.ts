@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencySchema, kopecksSchema } from './money';
+import { currencySchema, kopecksSchema } from './money-schema';
 
 /**
  * The listing events every consumer shares (bookings' replica, the search indexer, analytics). The listings

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** ISO 4217 codes we settle in. Russia first; the type is explicit so a second currency is a data change. */
 export const CURRENCIES = ['RUB'] as const;
 export type Currency = (typeof CURRENCIES)[number];
@@ -15,15 +13,6 @@ export interface Money {
   readonly amount: number;
   readonly currency: Currency;
 }
-
-export const currencySchema = z.enum(CURRENCIES);
-
-export const kopecksSchema = z
-  .number()
-  .int('must be a whole number of kopecks')
-  .refine(Number.isSafeInteger, 'is too large');
-
-export const moneySchema = z.object({ amount: kopecksSchema, currency: currencySchema });
 
 export class CurrencyMismatchError extends Error {
   override readonly name = 'CurrencyMismatchError';

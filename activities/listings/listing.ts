@@ -10,7 +10,7 @@ import {
   type PublishedListing,
   publishedListingSchema,
 } from '@kvartirnsk/lib/listing-events';
-import { currencySchema, kopecksSchema } from '@kvartirnsk/lib/money';
+import { currencySchema, kopecksSchema } from '@kvartirnsk/lib/money-schema';
 import { pendingEventsDefinition, type WithPendingEvents } from '@kvartirnsk/lib/mongo-outbox';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import type {

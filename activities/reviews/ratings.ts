@@ -1,7 +1,10 @@
 import { domainEvent, type DomainEvent } from '@kvartirnsk/lib/events';
 import { LISTING_EVENTS, listingRatingSchema } from '@kvartirnsk/lib/listing-events';
 import { pushEvents } from '@kvartirnsk/lib/mongo-outbox';
-import { GUEST_RATING_CATEGORIES, type GuestRatingCategory } from '@kvartirnsk/workflows/reviews/contract';
+import {
+  GUEST_RATING_CATEGORIES,
+  type GuestRatingCategory,
+} from '@kvartirnsk/workflows/reviews/review-schemas';
 import { isDuplicateKey, ratingId, type RatingSubject, type ReviewModels } from './models';
 
 export const REVIEWS_EVENT_SOURCE = 'reviews';

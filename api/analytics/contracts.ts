@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ANALYTICS_CONTRACT_EVENTS, citySchema } from '@kvartirnsk/lib/analytics-events';
 import { isoDateSchema } from '@kvartirnsk/lib/dates';
 import { LISTING_EVENTS, publishedListingSchema } from '@kvartirnsk/lib/listing-events';
-import { moneySchema } from '@kvartirnsk/lib/money';
+import { moneySchema } from '@kvartirnsk/lib/money-schema';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import { MODERATION_ESCALATED_EVENT } from '@kvartirnsk/activities/listings/listing';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneySchema } from '@kvartirnsk/lib/money';
+import { moneySchema } from '@kvartirnsk/lib/money-schema';
 
 // Response bodies of the analytics service, as its OpenAPI document describes them (queries are in app.ts).
 

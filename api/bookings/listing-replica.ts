@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CANCELLATION_POLICIES } from '@kvartirnsk/workflows/bookings/cancellation-policy';
 import type { DomainEvent } from '@kvartirnsk/lib/events';
-import { currencySchema, kopecksSchema } from '@kvartirnsk/lib/money';
+import { currencySchema, kopecksSchema } from '@kvartirnsk/lib/money-schema';
 import type { BookingsDatabase } from '@kvartirnsk/activities/bookings/schema';
 import type { Kysely } from '@kvartirnsk/lib/postgres';
 

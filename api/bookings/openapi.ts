@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneySchema } from '@kvartirnsk/lib/money';
+import { moneySchema } from '@kvartirnsk/lib/money-schema';
 import { CANCELLATION_POLICIES } from '@kvartirnsk/workflows/bookings/cancellation-policy';
 import { BOOKING_STATUSES } from '@kvartirnsk/workflows/bookings/contract';
 

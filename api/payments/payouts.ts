@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { z } from 'zod';
 import { PAYOUT_STATUSES, type PaymentsDb } from '@kvartirnsk/activities/payments/schema';
 import { requireAnyRole } from '@kvartirnsk/lib/identity';
-import { moneySchema } from '@kvartirnsk/lib/money';
+import { moneySchema } from '@kvartirnsk/lib/money-schema';
 import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 

@@ -25,8 +25,6 @@ import { badRequest, notFound, ProblemError, problemType, serviceUnavailable } f
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import {
-  guestReviewSchema,
-  hostReviewSchema,
   ReviewFailureType,
   reviewWindowStateQuery,
   reviewWindowWorkflowId,
@@ -36,6 +34,7 @@ import {
   type ReviewWindowState,
   type SubmissionReceipt,
 } from '@kvartirnsk/workflows/reviews/contract';
+import { guestReviewSchema, hostReviewSchema } from '@kvartirnsk/workflows/reviews/review-schemas';
 import {
   bookingReviewsSchema,
   reviewPageSchema,

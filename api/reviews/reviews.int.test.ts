@@ -19,11 +19,11 @@ import { MongoOutboxRelay } from '@kvartirnsk/lib/mongo-outbox';
 import { eventually } from '@kvartirnsk/lib/testing';
 import { bundleWorkflows, connectTestClient, startTestWorkers } from '@kvartirnsk/temporal/testing';
 import {
-  type GuestReview,
   type ReviewWindowInput,
   reviewWindowStateQuery,
   reviewWindowWorkflowId,
 } from '@kvartirnsk/workflows/reviews/contract';
+import { type GuestReview } from '@kvartirnsk/workflows/reviews/review-schemas';
 import { reviewWindowWorkflow } from '@kvartirnsk/workflows/reviews/review-window-workflow';
 import { createReviewsApp } from './app';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneySchema } from '@kvartirnsk/lib/money';
+import { moneySchema } from '@kvartirnsk/lib/money-schema';
 import { geoPointSchema } from '@kvartirnsk/lib/listing-events';
 
 // Response bodies of the search service, as its OpenAPI document describes them (the query is in

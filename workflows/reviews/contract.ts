@@ -1,6 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
-import { withoutNul } from '@kvartirnsk/lib/text';
+import type { GuestReview, HostReview } from './review-schemas';
 
 /** The reviews domain's contract: imported by its workflow, its worker, the booking flow and the reviews API. */
 export const REVIEWS_TASK_QUEUE = 'reviews';
@@ -31,33 +30,6 @@ export const REVIEW_SIDES = ['guest', 'host'] as const;
 export type ReviewSide = (typeof REVIEW_SIDES)[number];
 
 export const MAX_REVIEW_TEXT = 4000;
-
-const stars = z.number().int('must be a whole number of stars').min(1).max(5);
-const reviewText = withoutNul(z.string().trim().min(1).max(MAX_REVIEW_TEXT));
-
-/** What a guest rates besides the stay overall. */
-export const guestCategoriesSchema = z
-  .object({
-    cleanliness: stars,
-    accuracy: stars,
-    location: stars,
-    communication: stars,
-    checkIn: stars,
-    value: stars,
-  })
-  .strict();
-export const GUEST_RATING_CATEGORIES = guestCategoriesSchema.keyof().options;
-export type GuestRatingCategory = (typeof GUEST_RATING_CATEGORIES)[number];
-
-// The same schemas validate the API's request bodies and, inside the workflow, each Update before it is
-// accepted, so a review that reaches the history is always well formed.
-export const guestReviewSchema = z
-  .object({ overall: stars, categories: guestCategoriesSchema, text: reviewText })
-  .strict();
-export type GuestReview = z.infer<typeof guestReviewSchema>;
-
-export const hostReviewSchema = z.object({ rating: stars, text: reviewText }).strict();
-export type HostReview = z.infer<typeof hostReviewSchema>;
 
 export interface ReviewWindowInput {
   bookingId: string;

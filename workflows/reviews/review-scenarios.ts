@@ -9,12 +9,11 @@ import {
   reviewWindowWorkflowId,
   submitGuestReviewUpdate,
   submitHostReviewUpdate,
-  type GuestReview,
-  type HostReview,
   type ReviewPublication,
   type ReviewReminder,
   type ReviewWindowInput,
 } from './contract';
+import { type GuestReview, type HostReview } from './review-schemas';
 import { reviewWindowWorkflow } from './review-window-workflow';
 
 // Test support, not workflow code: the review window's paths driven by recording stand-in activities, shared by

@@ -12,8 +12,6 @@ import type { createReviewActivities } from '@kvartirnsk/activities/reviews/acti
 import type { ReviewWindowNotice } from '../notifications/contract';
 import { notifyQuietly } from '../notifications/notify';
 import {
-  guestReviewSchema,
-  hostReviewSchema,
   REVIEW_SIDES,
   ReviewFailureType,
   reviewWindowStateQuery,
@@ -25,6 +23,7 @@ import {
   type Submission,
   type SubmissionReceipt,
 } from './contract';
+import { guestReviewSchema, hostReviewSchema } from './review-schemas';
 
 /** Mongo writes keyed by booking and side: idempotent, so they retry until they succeed. */
 const databaseStep = {
