@@ -119,7 +119,8 @@ const bookingShape = z.looseObject({
   parameters: z.looseObject({ workerProcesses: z.record(z.string(), z.number()) }),
   trivial: measuredShape,
   booking: measuredShape.extend({ apiResponse: z.looseObject({ latencyMs: latencyShape }) }),
-  ratios: z.looseObject({ throughput: z.number(), p95: z.number() }),
+  atEqualLoad: z.looseObject({ perSecond: z.number(), trivial: measuredShape, booking: measuredShape }),
+  ratios: z.looseObject({ throughput: z.number(), p95: z.number(), p95AtEqualLoad: z.number() }),
 });
 
 const scalingShape = z.looseObject({

@@ -80,14 +80,13 @@ export async function runScalingBenchmark(
           paymentSizing,
         ),
       ]);
-      await rig.measureBookings(`warm-up ${configuration.label}`, next, next + warmup, concurrency);
+      await rig.measureBookings(`warm-up ${configuration.label}`, next, next + warmup, {
+        inFlight: concurrency,
+      });
       rig.errors.length = 0;
-      const bookings = await rig.measureBookings(
-        configuration.label,
-        next + warmup,
-        next + warmup + count,
-        concurrency,
-      );
+      const bookings = await rig.measureBookings(configuration.label, next + warmup, next + warmup + count, {
+        inFlight: concurrency,
+      });
       next += warmup + count;
       errors.push(...rig.errors);
       points.push({ configuration, bookings });

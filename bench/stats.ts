@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Presets, SingleBar } from 'cli-progress';
 
 /** Percentiles kept for every measured phase, so charts can draw the whole distribution and not only p95. */
@@ -72,6 +73,31 @@ export async function runPool(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, to - from) }, lane));
+}
+
+/**
+ * How a phase offers its load: a closed loop keeps `inFlight` operations running (throughput under
+ * saturation), an open loop starts `perSecond` operations a second however many are still running (latency
+ * at a given offered load, the way users arrive).
+ */
+export type Load = { inFlight: number } | { perSecond: number };
+
+/** Runs `task(i)` for i in [from, to) under `load`; resolves when every task has ended. */
+export async function runUnderLoad(
+  from: number,
+  to: number,
+  load: Load,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
+  if ('inFlight' in load) return runPool(from, to, load.inFlight, task);
+  const startedAt = performance.now();
+  const running: Array<Promise<void>> = [];
+  for (let index = from; index < to; index += 1) {
+    const dueIn = startedAt + ((index - from) * 1000) / load.perSecond - performance.now();
+    if (dueIn > 0) await sleep(dueIn);
+    running.push(task(index));
+  }
+  await Promise.all(running);
 }
 
 /**
