@@ -14,11 +14,28 @@ import {
 /** Temporal's Java time-skipping test server from Maven Central, wrapped by a script scripts/setup prepares. */
 export const TIME_SKIPPING_SERVER = path.resolve(__dirname, 'test-server/temporal-test-server');
 
+/** Attempts at starting the test server before a test fails for it. */
+const SERVER_START_ATTEMPTS = 3;
+
+/**
+ * The SDK gives the server a fixed 5 s to answer; the test server is a JVM, and on a loaded two-core machine
+ * (unit files in parallel beside the integration run) it once took longer. Only that failure is tried again.
+ */
+async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: TIME_SKIPPING_SERVER } },
+      });
+    } catch (err) {
+      if (attempt >= SERVER_START_ATTEMPTS || !/did not start within/.test(String(err))) throw err;
+    }
+  }
+}
+
 /** A time-skipping environment with our search attributes registered, as the real servers have them. */
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TIME_SKIPPING_SERVER } },
-  });
+  const env = await startTimeSkippingServer();
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
