@@ -325,8 +325,8 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     stopIfCancelled();
 
     // An Instant Book has nothing to decide between hold and capture, so its payment captures as soon as the
-    // hold is placed, without a signal each way (two workflow tasks fewer on each side, and the server is the
-    // bottleneck: bench/results/SUMMARY.md). Bookings started before this wait for the hold first.
+    // hold is placed, without a signal each way: two workflow tasks fewer on each side, in a flow whose cost
+    // is mostly server round trips (bench/results/SUMMARY.md). Bookings started before this wait for the hold.
     const captureAtOnce = quote.instantBook && taken('instant-capture');
     const payment = await startChild(paymentWorkflow, {
       workflowId: paymentWorkflowId(request.bookingId),
