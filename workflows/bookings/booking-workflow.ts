@@ -271,9 +271,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
   );
 
   /** Gives the guest everything back for a booking cancelled before it was confirmed, once captured. */
-  const refundInFull = async (paymentIntentId: string) => {
-    const quote = state.quote;
-    if (!quote || !cancellation) return;
+  const refundInFull = async (paymentIntentId: string, quote: BookingQuote, cancelled: Cancellation) => {
     const refund = await startChild(refundWorkflow, {
       workflowId: refundWorkflowId(request.bookingId, 'cancellation'),
       taskQueue: PAYMENTS_TASK_QUEUE,
@@ -282,17 +280,17 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
           bookingId: request.bookingId,
           paymentIntentId,
           amount: quote.total,
-          reason: cancellation.reason ?? `Cancelled by the ${cancellation.by}`,
-          requestedBy: cancellation.by,
+          reason: cancelled.reason ?? `Cancelled by the ${cancelled.by}`,
+          requestedBy: cancelled.by,
           guestId: request.guestId,
         },
       ],
     });
-    const settled = { total: quote.total, rule: 'cancelled before confirmation: full refund' };
-    state.refund = { ...settled, settled: false };
+    const refunded = { total: quote.total, rule: 'cancelled before confirmation: full refund' };
+    state.refund = { ...refunded, settled: false };
     finishing.push(
       refund.result().then(() => {
-        state.refund = { ...settled, settled: true };
+        state.refund = { ...refunded, settled: true };
       }),
     );
   };
@@ -358,28 +356,35 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
     const paymentEnded = () => condition(() => paymentOutcome !== undefined);
     const declined = (result: PaymentResult | undefined) =>
       new BookingEnded('failed', 'PaymentDeclined', `The card was declined: ${result?.reason ?? ''}`);
-    const captureFailed = (result: PaymentResult | undefined) =>
-      new BookingEnded('failed', 'CaptureFailed', `The payment was ${result?.status ?? 'lost'}`);
-
-    let capturedIntentId: string;
-    if (captureAtOnce) {
-      // A payment pool that does not capture at once yet tells of the hold instead, and waits for the word.
-      await condition(() => authorization !== undefined || paymentOutcome !== undefined);
-      if (paymentOutcome === undefined) await payment.signal(paymentCommandSignal, 'capture');
+    const heldOrEnded = () => condition(() => authorization !== undefined || paymentOutcome !== undefined);
+    /** Waits for the payment to end, and returns it if it captured the money. */
+    const captured = async (): Promise<PaymentResult & { paymentIntentId: string }> => {
       await paymentEnded();
       const outcome: PaymentResult | Error | undefined = paymentOutcome;
       if (outcome instanceof Error) throw outcome;
       if (outcome?.status === 'declined') throw declined(outcome);
-      if (outcome?.status !== 'captured' || !outcome.paymentIntentId) throw captureFailed(outcome);
-      capturedIntentId = outcome.paymentIntentId;
+      if (outcome?.status !== 'captured' || !outcome.paymentIntentId) {
+        throw new BookingEnded('failed', 'CaptureFailed', `The payment was ${outcome?.status ?? 'lost'}`);
+      }
+      return { ...outcome, paymentIntentId: outcome.paymentIntentId };
+    };
+
+    let capturedIntentId: string;
+    if (captureAtOnce) {
+      // A payment pool that does not capture at once yet tells of the hold instead, and waits for the word.
+      await heldOrEnded();
+      if (paymentOutcome === undefined) await payment.signal(paymentCommandSignal, 'capture');
+      const paid = await captured();
+      capturedIntentId = paid.paymentIntentId;
       state.paymentIntentId = capturedIntentId;
       // The hold was a step of the payment alone: it stays in the booking's history, at the time it was placed.
-      state.history.push({ status: 'authorized', at: outcome.authorizedAt ?? new Date().toISOString() });
+      state.history.push({ status: 'authorized', at: paid.authorizedAt ?? new Date().toISOString() });
       // A cancellation that came while the payment ran finds the money captured: all of it goes back.
-      if (cancellation) compensations.unshift(() => refundInFull(capturedIntentId));
+      const cancelled = cancellation;
+      if (cancelled) compensations.unshift(() => refundInFull(capturedIntentId, quote, cancelled));
       stopIfCancelled();
     } else {
-      await condition(() => authorization !== undefined || paymentOutcome !== undefined);
+      await heldOrEnded();
       if (!authorization) {
         if (paymentOutcome instanceof Error) throw paymentOutcome;
         throw declined(paymentOutcome);
@@ -425,11 +430,7 @@ export async function bookingWorkflow(request: BookingRequest, terms: BookingTer
       }
 
       await payment.signal(paymentCommandSignal, 'capture');
-      await paymentEnded();
-      const outcome: PaymentResult | Error | undefined = paymentOutcome;
-      if (outcome instanceof Error) throw outcome;
-      if (outcome?.status !== 'captured') throw captureFailed(outcome);
-      capturedIntentId = authorization.paymentIntentId;
+      capturedIntentId = (await captured()).paymentIntentId;
     }
     // Captured money is not voided any more; from here on, giving it back is a refund.
     compensations.length = 0;

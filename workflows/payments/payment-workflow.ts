@@ -19,8 +19,8 @@ import { payments } from './provider-activities';
 
 /**
  * One booking's payment at the provider: place a hold for the full amount, tell the booking, then capture
- * or void the hold when the booking says so (or capture at once, for an Instant Book). A hold nobody captures within the capture window is voided,
- * as the card network would drop it anyway. Every step also lands in the ledger, so this history and the
+ * or void the hold when the booking says so (or capture at once, for an Instant Book). A hold nobody
+ * captures within the capture window is voided, as the card network would drop it anyway. Every step also lands in the ledger, so this history and the
  * ledger tell finance the same story.
  */
 export async function paymentWorkflow(request: PaymentRequest): Promise<PaymentResult> {
@@ -50,21 +50,20 @@ export async function paymentWorkflow(request: PaymentRequest): Promise<PaymentR
   }
   status = 'authorized';
   const { paymentIntentId, amount } = authorization;
+  const capture = async (): Promise<PaymentResult> => {
+    await payments.capturePayment({ bookingId: request.bookingId, paymentIntentId, amount });
+    status = 'captured';
+    return { status, paymentIntentId };
+  };
   // A payment recorded by a pool that did not know `captureAtOnce` told its booking and waited, as below.
   if (request.captureAtOnce && patched('instant-capture')) {
     const authorizedAt = new Date().toISOString();
-    await payments.capturePayment({ bookingId: request.bookingId, paymentIntentId, amount });
-    status = 'captured';
-    return { status, paymentIntentId, authorizedAt };
+    return { ...(await capture()), authorizedAt };
   }
   await getExternalWorkflowHandle(request.notifyWorkflowId).signal(paymentAuthorizedSignal, authorization);
 
   const commanded = await condition(() => command !== undefined, request.captureWindow);
-  if (commanded && command === 'capture') {
-    await payments.capturePayment({ bookingId: request.bookingId, paymentIntentId, amount });
-    status = 'captured';
-    return { status, paymentIntentId };
-  }
+  if (commanded && command === 'capture') return capture();
   await payments.voidAuthorization({ bookingId: request.bookingId, paymentIntentId, amount });
   status = 'voided';
   return { status, paymentIntentId, reason: commanded ? 'voided by the booking' : 'capture window passed' };
