@@ -2,23 +2,31 @@ import request from 'supertest';
 import { startUsersStack, type UsersStack } from './test-support';
 
 // Token lifecycle end to end: the users service issues, the real gateway verifies, Redis is shared.
-// Access tokens live one second here, so expiry can be watched.
+// Tokens live their usual time here; the expiry test has its own stack whose tokens live two seconds.
 let stack: UsersStack;
+let shortLived: UsersStack;
 
 beforeAll(async () => {
-  stack = await startUsersStack('sessions', { ACCESS_TOKEN_TTL_SECONDS: '1' });
+  [stack, shortLived] = await Promise.all([
+    startUsersStack('sessions'),
+    // JWT times are whole seconds, so a token with a TTL of N seconds lives between N-1 and N: two seconds
+    // is the shortest TTL whose token surely outlives the request right after it is issued.
+    startUsersStack('sessions-short', { ACCESS_TOKEN_TTL_SECONDS: '2' }),
+  ]);
 });
 
-afterAll(() => stack.close());
+afterAll(() => Promise.all([stack.close(), shortLived.close()]));
 
-const api = () => request(stack.gateway);
-const me = (token: string) => api().get('/api/users/me').set('authorization', `Bearer ${token}`);
-const refresh = (refreshToken: string) => api().post('/api/users/refresh').send({ refreshToken });
+const api = (on = stack) => request(on.gateway);
+const me = (token: string, on = stack) =>
+  api(on).get('/api/users/me').set('authorization', `Bearer ${token}`);
+const refresh = (refreshToken: string, on = stack) =>
+  api(on).post('/api/users/refresh').send({ refreshToken });
 
 let counter = 0;
-async function newSession() {
+async function newSession(on = stack) {
   counter += 1;
-  const res = await api()
+  const res = await api(on)
     .post('/api/users/sign-up')
     .send({ email: `session${counter}@example.com`, password: 'correct horse battery', name: 'S' });
   expect(res.status).toBe(201);
@@ -28,14 +36,14 @@ async function newSession() {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it('expires access tokens after their TTL; a refresh gives a working one', async () => {
-  const session = await newSession();
-  expect(session.expiresIn).toBe(1);
-  expect((await me(session.accessToken)).status).toBe(200);
+  const session = await newSession(shortLived);
+  expect(session.expiresIn).toBe(2);
+  expect((await me(session.accessToken, shortLived)).status).toBe(200);
   await sleep(2_100);
-  expect((await me(session.accessToken)).status).toBe(401);
-  const renewed = await refresh(session.refreshToken);
+  expect((await me(session.accessToken, shortLived)).status).toBe(401);
+  const renewed = await refresh(session.refreshToken, shortLived);
   expect(renewed.status).toBe(200);
-  expect((await me(renewed.body.accessToken)).status).toBe(200);
+  expect((await me(renewed.body.accessToken, shortLived)).status).toBe(200);
 });
 
 it('rotates the refresh token on every use', async () => {
