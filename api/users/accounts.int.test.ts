@@ -140,6 +140,49 @@ describe('profile', () => {
   });
 });
 
+describe('public profiles', () => {
+  it("shows other users a user's first name and initials, never the email, phone or full name", async () => {
+    const guest = await signUp();
+    await api()
+      .patch('/api/users/me')
+      .set(bearer(guest.accessToken))
+      .send({ name: 'Анна Сергеевна Петрова', phone: '+79161234567', languages: ['ru', 'en'] });
+    const host = await signUp();
+    await api().post('/api/users/me/host').set(bearer(host.accessToken)).send({});
+    await api().patch('/api/users/me').set(bearer(host.accessToken)).send({ name: 'Олег' });
+    const unknown = '00000000-0000-4000-8000-000000000000';
+
+    const res = await api()
+      .get(`/api/users/profiles?ids=${unknown},${host.user.id},${guest.user.id},${host.user.id}`)
+      .set(bearer(guest.accessToken));
+
+    expect(res.status).toBe(200);
+    // Asked-for order, each once, the unknown id left out.
+    expect(res.body.items.map((profile: { id: string }) => profile.id)).toEqual([
+      host.user.id,
+      guest.user.id,
+    ]);
+    const [hostProfile, guestProfile] = res.body.items;
+    expect(hostProfile).toMatchObject({ displayName: 'Олег', isHost: true, emailVerified: false });
+    expect(guestProfile).toEqual({
+      id: guest.user.id,
+      displayName: 'Анна С. П.',
+      avatarUrl: null,
+      languages: ['ru', 'en'],
+      emailVerified: false,
+      isHost: false,
+      memberSince: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    expect(JSON.stringify(res.body)).not.toMatch(/Петрова|\+7916|@example\.com/);
+  });
+
+  it('are for signed-in users only', async () => {
+    const { user } = await signUp();
+    const res = await api().get(`/api/users/profiles?ids=${user.id}`);
+    expect(res.status).toBe(401);
+  });
+});
+
 describe('email verification', () => {
   it('verifies the address with the mailed token, once', async () => {
     const { accessToken, email } = await signUp();
@@ -328,6 +371,14 @@ describe('bad input is a 400 problem naming the field', () => {
     ['get', '/api/users?role=owner', undefined, 'role'],
     ['get', '/api/users?cursor=bm9wZQ', undefined, 'cursor'],
     ['get', '/api/users?sort=email', undefined, 'sort'],
+    ['get', '/api/users/profiles', undefined, 'ids'],
+    ['get', `/api/users/profiles?ids=${crypto.randomUUID()},not-a-uuid`, undefined, 'ids.1'],
+    [
+      'get',
+      `/api/users/profiles?ids=${Array.from({ length: 101 }, () => crypto.randomUUID()).join(',')}`,
+      undefined,
+      'ids',
+    ],
     ['post', '/api/users/not-a-uuid/block', {}, 'id'],
     ['post', '/api/users/not-a-uuid/unblock', {}, 'id'],
   ];

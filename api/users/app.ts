@@ -20,11 +20,13 @@ import type { UsersConfig } from './config';
 import {
   acceptedSchema,
   hostResponseSchema,
+  publicProfilesSchema,
   tokenResponseSchema,
   userPageSchema,
   userSchema,
   usersComponents,
 } from './openapi';
+import { displayName } from './display-name';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { LOCALES, type OneTimeTokenPurpose, type UsersDb, type UsersTable } from './schema';
 import { SessionStore } from './sessions';
@@ -33,6 +35,7 @@ import { SignInGuard } from './sign-in-guard';
 const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 const EMAIL_VERIFICATION_TTL_MS = 48 * 60 * 60 * 1000;
 const MAX_PAGE_SIZE = 100;
+const MAX_PROFILES = 100;
 
 // ---------------------------------------------------------------- request schemas
 
@@ -83,6 +86,15 @@ export const passwordResetRequestBody = z.object({ email }).strict();
 export const passwordResetConfirmBody = z.object({ token: oneTimeToken, newPassword }).strict();
 export const emailVerificationConfirmBody = z.object({ token: oneTimeToken }).strict();
 export const userIdParams = z.object({ id: z.uuid() });
+export const profilesQuery = z
+  .object({
+    ids: z
+      .string()
+      .describe(`Up to ${MAX_PROFILES} user ids, comma-separated`)
+      .transform((value) => value.split(','))
+      .pipe(z.array(z.uuid()).min(1).max(MAX_PROFILES)),
+  })
+  .strict();
 
 /** Keyset pagination over (created_at, id): stable under inserts, unlike offsets. */
 const cursor = z
@@ -226,6 +238,15 @@ export const usersRoutes = {
     security: 'anonymous',
     body: emailVerificationConfirmBody,
     responses: { 204: null },
+  }),
+  profiles: defineRoute({
+    method: 'get',
+    path: '/users/profiles',
+    operationId: 'getPublicProfiles',
+    summary: "Other users' public profiles: display name, languages, since when a member",
+    security: 'bearer',
+    query: profilesQuery,
+    responses: { 200: publicProfilesSchema },
   }),
   list: defineRoute({
     method: 'get',
@@ -539,6 +560,32 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
           .executeTakeFirst();
         if (!user) throw notFound(`No user ${actor.userId}`);
         res.json(publicUser(user));
+      });
+
+      api.mount(app, usersRoutes.profiles, async (req, res) => {
+        const { ids } = usersRoutes.profiles.query(req);
+        const rows = await db
+          .selectFrom('users')
+          .select(['id', 'name', 'avatar_url', 'languages', 'roles', 'email_verified_at', 'created_at'])
+          .where('id', 'in', ids)
+          .execute();
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        const items = [...new Set(ids)].flatMap((id) => {
+          const row = byId.get(id);
+          if (!row) return [];
+          return [
+            {
+              id,
+              displayName: displayName(row.name),
+              avatarUrl: row.avatar_url,
+              languages: row.languages,
+              emailVerified: row.email_verified_at !== null,
+              isHost: row.roles.includes('host'),
+              memberSince: row.created_at.toISOString(),
+            },
+          ];
+        });
+        res.json({ items });
       });
 
       // Idempotent. Roles travel in access tokens, so the client refreshes to get one that says host.

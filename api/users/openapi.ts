@@ -36,7 +36,23 @@ export const userPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+/** What any signed-in user may see of another: a host of a guest who asks to stay, a guest of their host. */
+export const publicProfileSchema = z.object({
+  id: z.uuid(),
+  /** The first name and initials ("Анна П."); the full name is the user's own. */
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  languages: z.array(z.string()),
+  emailVerified: z.boolean(),
+  isHost: z.boolean(),
+  memberSince: z.iso.datetime(),
+});
+
+/** The profiles of the asked-for users that exist, in the order asked; unknown ids are left out. */
+export const publicProfilesSchema = z.object({ items: z.array(publicProfileSchema) });
+
 export const usersComponents = {
+  PublicProfile: publicProfileSchema,
   User: userSchema,
   TokenResponse: tokenResponseSchema,
   Accepted: acceptedSchema,

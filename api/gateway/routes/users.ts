@@ -17,6 +17,7 @@ export const usersRoutes: readonly RouteRule[] = [
   { method: 'POST', path: '/api/users/me/host', access: signedIn },
   { method: 'POST', path: '/api/users/me/password', access: signedIn },
   { method: 'POST', path: '/api/users/me/email-verification', access: signedIn },
+  { method: 'GET', path: '/api/users/profiles', access: signedIn },
   { method: 'GET', path: '/api/users', access: anyOf('admin') },
   { method: 'POST', path: '/api/users/:id/block', access: anyOf('admin') },
   { method: 'POST', path: '/api/users/:id/unblock', access: anyOf('admin') },
