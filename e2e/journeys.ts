@@ -194,7 +194,8 @@ export const journeys: Journey[] = [
     async run(browser) {
       const renterContext = await newContext(browser);
       const renter = await renterContext.newPage();
-      await signUp(renter, newAccount());
+      const renterAccount = newAccount();
+      await signUp(renter, renterAccount);
       const bookingId = await book(renter, await demoListingId(REQUEST_LISTING), freeStay(3));
       await waitForStatus(renter, 'awaiting_approval');
       assert.match(await renter.getByTestId('countdown').innerText(), /Осталось времени на ответ: 23 ч/);
@@ -207,6 +208,15 @@ export const journeys: Journey[] = [
       const request = host.locator(`[data-booking-id="${bookingId}"]`);
       await request.waitFor();
       assert.match(await request.getByTestId('countdown').innerText(), /ч/);
+      // The host sees who asks (first name and initial, never the whole name) and for which flat.
+      const [firstName, lastName] = renterAccount.name.split(' ');
+      const guestLine = await request.getByTestId('host-booking-guest').innerText();
+      assert.match(guestLine, new RegExp(`${firstName} ${lastName!.charAt(0).toUpperCase()}\\.`));
+      assert.ok(!guestLine.includes(lastName!), `the guest's whole name is not shown: ${guestLine}`);
+      assert.equal(
+        await request.getByTestId('host-booking-listing').innerText(),
+        DEMO_LISTINGS[REQUEST_LISTING].fields.title,
+      );
       await screenshot(host, 'host-requests');
       await request.getByTestId('approve').click();
       await host.getByTestId('form-success').waitFor();

@@ -20,25 +20,22 @@ export interface BookedStay {
   nights: number;
   guests: number;
   status: BookingStatus;
-  /** "Анна П.": the first name and the initial of the rest, or a short booking reference while there is no name. */
+  /** The guest's display name ("Анна П."), or a short booking reference when the users service did not say. */
   guest: string;
   /** Where the host acts on it: the requests page while it waits for an answer, the booking otherwise. */
   href: string;
-}
-
-/** "Анна Петрова" → "Анна П."; a single name stays whole. */
-export function shortName(name: string): string {
-  const [first, ...rest] = name.trim().split(/\s+/);
-  if (!first) return '';
-  const initials = rest.map((part) => `${part.charAt(0).toUpperCase()}.`).join(' ');
-  return initials ? `${first} ${initials}` : first;
 }
 
 /**
  * The stays at one listing that hold its nights from `today` on (a stay checking out today no longer holds a
  * night), earliest first.
  */
-export function bookedStays(bookings: readonly BookingSummary[], listingId: string, today: string): BookedStay[] {
+export function bookedStays(
+  bookings: readonly BookingSummary[],
+  listingId: string,
+  today: string,
+  guestNames: ReadonlyMap<string, string> = new Map(),
+): BookedStay[] {
   return bookings
     .filter((b) => b.listingId === listingId && OCCUPYING_STATUSES.includes(b.status) && b.checkOut > today)
     .sort((a, b) => a.checkIn.localeCompare(b.checkIn) || a.bookingId.localeCompare(b.bookingId))
@@ -49,7 +46,7 @@ export function bookedStays(bookings: readonly BookingSummary[], listingId: stri
       nights: nightsOf(b.checkIn, b.checkOut).length,
       guests: b.guests,
       status: b.status,
-      guest: b.guestName ? shortName(b.guestName) : `#${b.bookingId.slice(0, 8)}`,
+      guest: guestNames.get(b.guestId) ?? `#${b.bookingId.slice(0, 8)}`,
       href:
         b.status === 'awaiting_approval'
           ? `/host/requests#booking-${b.bookingId}`

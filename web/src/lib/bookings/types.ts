@@ -57,8 +57,6 @@ export interface BookingSummary {
   bookingId: string;
   listingId: string;
   guestId: string;
-  /** Proposed addition to the bookings API's summary (not sent yet): the guest's display name, for the host. */
-  guestName?: string;
   hostId: string;
   checkIn: string;
   checkOut: string;

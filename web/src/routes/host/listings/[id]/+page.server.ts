@@ -5,6 +5,7 @@ import type { ListingView } from '#lib/listings/types.ts';
 import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError, type CallContext } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireRole } from '#lib/server/guard.ts';
+import { profilesOf } from '#lib/server/profiles.ts';
 import { formValuesOf, listingBody, readListingForm } from '#lib/server/listing-form.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -26,7 +27,9 @@ async function staysAt(event: CallContext, listingId: string): Promise<BookedSta
     if (err instanceof ApiError) return null;
     throw err;
   }
-  return bookedStays(bookings, listingId, new Date().toISOString().slice(0, 10));
+  const guests = await profilesOf(event, bookings.map((booking) => booking.guestId));
+  const guestNames = new Map([...guests].map(([id, profile]) => [id, profile.displayName]));
+  return bookedStays(bookings, listingId, new Date().toISOString().slice(0, 10), guestNames);
 }
 
 export const load: PageServerLoad = async (event) => {
