@@ -78,9 +78,22 @@ export const listingsRoutes = {
     method: 'get',
     path: '/listings/published',
     operationId: 'exportPublishedListings',
-    summary: 'Every published listing, in pages by id (for the search reindex)',
+    summary: 'Published listings in pages by id: every one (for the search reindex) or the ones asked for',
     security: 'anonymous',
-    query: z.object({ ...pageQuery, limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict(),
+    query: z
+      .object({
+        ...pageQuery,
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        ids: z
+          .string()
+          .describe(
+            'Only these listings (up to 100 ids, comma-separated); unpublished or unknown ones are left out',
+          )
+          .transform((value) => value.split(','))
+          .pipe(z.array(z.uuid()).min(1).max(100))
+          .optional(),
+      })
+      .strict(),
     responses: { 200: publishedPageSchema },
   }),
   mine: defineRoute({
@@ -383,8 +396,14 @@ export function createListingsApp({
   }
 
   /** Keyset pages by id: stable while listings are added, and cheap at any depth. */
-  async function listingsPage(filter: Record<string, unknown>, after: string | undefined, limit: number) {
-    const listings = await Listing.find({ ...filter, ...(after ? { _id: { $gt: after } } : {}) })
+  async function listingsPage(
+    filter: Record<string, unknown>,
+    after: string | undefined,
+    limit: number,
+    onlyIds?: string[],
+  ) {
+    const id = { ...(onlyIds ? { $in: onlyIds } : {}), ...(after ? { $gt: after } : {}) };
+    const listings = await Listing.find({ ...filter, ...(onlyIds || after ? { _id: id } : {}) })
       .sort({ _id: 1 })
       .limit(limit + 1)
       .lean<ListingDocument[]>();
@@ -455,8 +474,8 @@ export function createListingsApp({
       api.serve(app, '/listings/openapi.json');
 
       api.mount(app, listingsRoutes.published, async (req, res) => {
-        const { after, limit } = listingsRoutes.published.query(req);
-        const listings = await listingsPage({ published: { $ne: null } }, after, limit);
+        const { after, limit, ids } = listingsRoutes.published.query(req);
+        const listings = await listingsPage({ published: { $ne: null } }, after, limit, ids);
         res.json(
           page(
             listings.map((listing) => listing.published!),

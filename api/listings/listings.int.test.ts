@@ -344,6 +344,18 @@ describe('a host and an admin through moderation', () => {
     expect(publishedListingSchema.parse(all[0])).toMatchObject({ title: 'Студия у Арбата' });
   });
 
+  it('exports only the published listings asked for by id', async () => {
+    const draft = (await createListing(host)).id;
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const res = await request(app).get(`/listings/published?ids=${draft},${listingId},${unknown}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((item: PublishedListing) => item.listingId)).toEqual([listingId]);
+
+    const bad = await request(app).get(`/listings/published?ids=${listingId},not-an-id`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('ids.1');
+  });
+
   it('takes the listing out of search on unpublish, and brings it back through moderation on submit', async () => {
     const before = await ownerView(listingId, host);
     const byOther = await request(app)
