@@ -199,6 +199,15 @@ export const journeys: Journey[] = [
       const bookingId = await book(renter, await demoListingId(REQUEST_LISTING), freeStay(3));
       await waitForStatus(renter, 'awaiting_approval');
       assert.match(await renter.getByTestId('countdown').innerText(), /Осталось времени на ответ: 23 ч/);
+      // The trip names the flat and who hosts it, not their ids.
+      assert.equal(
+        await renter.getByTestId('trip-title').innerText(),
+        DEMO_LISTINGS[REQUEST_LISTING].fields.title,
+      );
+      assert.equal(
+        await renter.getByTestId('trip-other-party').locator('span').first().innerText(),
+        OLEG.name,
+      );
       await screenshot(renter, 'trip-awaiting');
 
       const hostContext = await newContext(browser);

@@ -1,20 +1,9 @@
 import type { BookingPage, BookingState } from '#lib/bookings/types.ts';
-import type { ListingPage } from '#lib/listings/types.ts';
-import { api, ApiError, type CallContext } from '#lib/server/gateway.ts';
+import { listingTitle } from '#lib/listings/title.ts';
+import { api } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireRole } from '#lib/server/guard.ts';
-import { profilesOf } from '#lib/server/profiles.ts';
+import { profilesOf, publishedListingsOf } from '#lib/server/lookups.ts';
 import type { Actions, PageServerLoad } from './$types';
-
-/** The host's listing titles by id (the first hundred); empty when the listings service cannot say. */
-async function listingTitles(event: CallContext): Promise<Record<string, string>> {
-  try {
-    const page = await api<ListingPage>(event, '/api/listings/mine?limit=100');
-    return Object.fromEntries(page.items.map((listing) => [listing.id, listing.title]));
-  } catch (err) {
-    if (err instanceof ApiError) return {};
-    throw err;
-  }
-}
 
 export const load: PageServerLoad = async (event) => {
   requireRole(event, 'host');
@@ -28,10 +17,11 @@ export const load: PageServerLoad = async (event) => {
     pageFailure(err, event.locals.locale);
   }
   // Who asks and for which flat: the users' and listings' services; without them the page shows references.
-  const [guests, titles] = await Promise.all([
+  const [guests, listings] = await Promise.all([
     profilesOf(event, bookings.items.map((booking) => booking.guestId)),
-    listingTitles(event),
+    publishedListingsOf(event, bookings.items.map((booking) => booking.listingId)),
   ]);
+  const titles = Object.fromEntries([...listings].map(([id, listing]) => [id, listingTitle(listing, event.locals.locale)]));
   return { bookings, awaitingOnly, guests: Object.fromEntries(guests), titles };
 };
 

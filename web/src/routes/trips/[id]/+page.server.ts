@@ -1,19 +1,34 @@
 import type { BookingState } from '#lib/bookings/types.ts';
+import { listingTitle } from '#lib/listings/title.ts';
+import type { PublicProfile } from '#lib/users/types.ts';
 import { api } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireUser } from '#lib/server/guard.ts';
+import { profilesOf, publishedListingsOf } from '#lib/server/lookups.ts';
 import { previewRefund } from '#lib/server/refund-preview.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  requireUser(event);
+  const viewer = requireUser(event);
   let booking: BookingState;
   try {
     booking = await api<BookingState>(event, `/api/bookings/${encodeURIComponent(event.params.id)}`);
   } catch (err) {
     pageFailure(err, event.locals.locale);
   }
+  const listing = (await publishedListingsOf(event, [booking.listingId])).get(booking.listingId);
+  // The guest sees who hosts them; the host (or an admin) sees who stays.
+  const otherId = booking.guestId === viewer.id ? listing?.hostId : booking.guestId;
+  const other: PublicProfile | undefined = otherId ? (await profilesOf(event, [otherId])).get(otherId) : undefined;
   return {
     booking,
+    place: listing && {
+      title: listingTitle(listing, event.locals.locale),
+      city: listing.city,
+      address: listing.address,
+      checkInTime: listing.checkInTime,
+      checkOutTime: listing.checkOutTime,
+    },
+    other: other && { role: otherId === booking.guestId ? ('guest' as const) : ('host' as const), profile: other },
     refundPreview: previewRefund(booking),
     created: event.url.searchParams.has('created'),
   };

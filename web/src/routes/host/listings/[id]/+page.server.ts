@@ -5,7 +5,7 @@ import type { ListingView } from '#lib/listings/types.ts';
 import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError, type CallContext } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireRole } from '#lib/server/guard.ts';
-import { profilesOf } from '#lib/server/profiles.ts';
+import { profilesOf } from '#lib/server/lookups.ts';
 import { formValuesOf, listingBody, readListingForm } from '#lib/server/listing-form.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
