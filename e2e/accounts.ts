@@ -15,6 +15,12 @@ export interface Account {
   password: string;
 }
 
+/** How other users see a test account's name ("Тест 1a2b3c4d" → "Тест 1."): first name and initials. */
+export function displayNameOf(account: Pick<Account, 'name'>): string {
+  const [first, ...rest] = account.name.split(' ');
+  return [first, ...rest.map((part) => `${part.charAt(0).toUpperCase()}.`)].join(' ');
+}
+
 export function newAccount(): Account {
   const tag = randomUUID().slice(0, 8);
   return { name: `Тест ${tag}`, email: `e2e-${tag}@example.com`, password: `e2e-password-${tag}` };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { ADMIN, type Account, newAccount, signIn, signUp } from './accounts';
+import { ADMIN, type Account, displayNameOf, newAccount, signIn, signUp } from './accounts';
 import { newContext, screenshot } from './browser';
 import type { Journey } from './journeys';
 
@@ -211,7 +211,8 @@ export const moreJourneys: Journey[] = [
 
       const guestContext = await newContext(browser);
       const guest = await guestContext.newPage();
-      await signUp(guest, newAccount());
+      const guestAccount = newAccount();
+      await signUp(guest, guestAccount);
       // The phone number is hidden until a booking is confirmed.
       const question = 'Здравствуйте! Свободно ли в мае? Мой телефон +7 912 345-67-89';
       // Messaging learns of a new listing from its published event, moments after search does: until then the
@@ -243,6 +244,15 @@ export const moreJourneys: Journey[] = [
       await conversation.getByRole('link').click();
       await host.waitForURL('**/messages/**');
       assert.equal(await host.getByTestId('chat-text').last().innerText(), sent);
+      // Each side sees who they talk to, by first name and initial.
+      assert.equal(
+        await host.getByTestId('conversation-with').innerText(),
+        `Гость: ${displayNameOf(guestAccount)}`,
+      );
+      assert.equal(
+        await guest.getByTestId('conversation-with').innerText(),
+        `Хозяин: ${displayNameOf(hostAccount)}`,
+      );
       // Opened, so read: the badge goes.
       await host.getByTestId('unread-messages').waitFor({ state: 'detached' });
       // The host opened it: the guest's message shows as read, live.
@@ -266,7 +276,8 @@ export const moreJourneys: Journey[] = [
       const { listingId } = await publishedListing(browser);
       const guestContext = await newContext(browser);
       const guest = await guestContext.newPage();
-      await signUp(guest, newAccount());
+      const guestAccount = newAccount();
+      await signUp(guest, guestAccount);
       const checkIn = new Date(Date.now() + (90 + Math.floor(Math.random() * 2000)) * 86_400_000);
       const day = (date: Date) => date.toISOString().slice(0, 10);
       const checkOut = new Date(checkIn.getTime() + 2 * 86_400_000);
@@ -307,7 +318,8 @@ export const moreJourneys: Journey[] = [
       const { listingId, host: hostAccount } = await publishedListing(browser);
       const guestContext = await newContext(browser);
       const guest = await guestContext.newPage();
-      await signUp(guest, newAccount());
+      const guestAccount = newAccount();
+      await signUp(guest, guestAccount);
       // Within the two months the calendar shows; each run has a listing of its own, so the dates are free.
       const checkIn = utcDay(14);
       const checkOut = utcDay(2, checkIn);
@@ -355,7 +367,8 @@ export const moreJourneys: Journey[] = [
       // Yesterday to today at a listing that checks out by midnight: the stay is over once confirmed.
       const guestContext = await newContext(browser);
       const guest = await guestContext.newPage();
-      await signUp(guest, newAccount());
+      const guestAccount = newAccount();
+      await signUp(guest, guestAccount);
       await guest.goto(`/listings/${listingId}?checkIn=${utcDay(-1)}&checkOut=${utcDay(0)}&guests=1`);
       await guest.getByTestId('book-button').click();
       await guest.waitForURL('**/trips/**');

@@ -1,23 +1,27 @@
 import type { Conversation, MessagePage, Sent } from '#lib/messaging/types.ts';
 import { api } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireUser } from '#lib/server/guard.ts';
+import { profilesOf } from '#lib/server/lookups.ts';
 import { conversationPath, MESSAGES_PAGE_SIZE } from '#lib/server/messaging.ts';
+import { otherPartyOf } from '#lib/messaging/parties.ts';
 import type { Actions, PageServerLoad } from './$types';
-
 
 export const load: PageServerLoad = async (event) => {
   const user = requireUser(event);
   const path = conversationPath(event.params.id);
+  let page: MessagePage;
   try {
-    const page = await api<MessagePage>(event, `${path}/messages?limit=${MESSAGES_PAGE_SIZE}`);
+    page = await api<MessagePage>(event, `${path}/messages?limit=${MESSAGES_PAGE_SIZE}`);
     // Opening the conversation reads it: the other side gets the read receipt.
     if (page.conversation.unread > 0) {
       page.conversation = await api<Conversation>(event, `${path}/read`, { method: 'POST' });
     }
-    return { page, userId: user.id, masked: event.url.searchParams.has('masked') };
   } catch (err) {
     pageFailure(err, event.locals.locale);
   }
+  const otherId = otherPartyOf(page.conversation);
+  const otherName = (await profilesOf(event, [otherId])).get(otherId)?.displayName ?? null;
+  return { page, otherName, userId: user.id, masked: event.url.searchParams.has('masked') };
 };
 
 export const actions: Actions = {
