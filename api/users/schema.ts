@@ -41,13 +41,21 @@ export interface OneTimeTokensTable {
   created_at: CreatedAt;
 }
 
-/** Mail we would send; a mailer (or a developer) reads it from here. Nothing is emailed in this slice. */
+/**
+ * Mail to send, written in the transaction that makes it necessary; AccountMailRelay hands it to the SMTP relay
+ * and records the outcome here (sent, or when to try again, or failed for good).
+ */
 export interface MailOutboxTable {
   id: Generated<string>;
   to_email: string;
   template: string;
   payload: ColumnType<Record<string, unknown>, string, never>;
   created_at: CreatedAt;
+  sent_at: ColumnType<Date | null, never, Date | null>;
+  failed_at: ColumnType<Date | null, never, Date | null>;
+  attempts: ColumnType<number, never, number>;
+  last_error: ColumnType<string | null, never, string | null>;
+  next_attempt_at: ColumnType<Date, never, Date>;
 }
 
 export interface UsersDatabase {
@@ -100,6 +108,25 @@ export const usersMigrations: Record<string, Migration> = {
           payload jsonb NOT NULL,
           created_at timestamptz NOT NULL DEFAULT now()
         )`.execute(db);
+    },
+  },
+  '2026-12-02-mail-delivery': {
+    async up(db) {
+      await sql`
+        ALTER TABLE mail_outbox
+          ADD COLUMN sent_at timestamptz,
+          ADD COLUMN failed_at timestamptz,
+          ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+          ADD COLUMN last_error text,
+          ADD COLUMN next_attempt_at timestamptz NOT NULL DEFAULT now()`.execute(db);
+      // Mail written while nothing delivered it carries tokens that have mostly expired: not sent late.
+      await sql`
+        UPDATE mail_outbox SET failed_at = now(), last_error = 'written before mail was delivered'`.execute(
+        db,
+      );
+      await sql`
+        CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at)
+          WHERE sent_at IS NULL AND failed_at IS NULL`.execute(db);
     },
   },
 };

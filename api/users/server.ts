@@ -2,9 +2,11 @@ import { signingConfigShape, signingKeyFrom } from '@kvartirnsk/lib/access-token
 import { commonConfigShape, loadConfig, port } from '@kvartirnsk/lib/config';
 import { serve } from '@kvartirnsk/lib/http';
 import { createLogger } from '@kvartirnsk/lib/logger';
+import { createMailTransport, mailConfigShape } from '@kvartirnsk/lib/mail';
 import { createDb, migrateToLatest } from '@kvartirnsk/lib/postgres';
 import { createRedis, redisConfigShape } from '@kvartirnsk/lib/redis';
 import { z } from 'zod';
+import { AccountMailRelay } from './account-mail-relay';
 import { createUsersApp } from './app';
 import { usersConfigShape } from './config';
 import { usersMigrations, type UsersDatabase } from './schema';
@@ -15,6 +17,7 @@ async function main() {
     ...usersConfigShape,
     ...signingConfigShape,
     ...redisConfigShape,
+    ...mailConfigShape,
     PORT: port(4001),
     HOST: z.string().default('127.0.0.1'),
   });
@@ -24,8 +27,14 @@ async function main() {
   const redis = createRedis(config);
   const signingKey = await signingKeyFrom(config);
 
+  const transport = createMailTransport(config.SMTP_URL);
+  const mailRelay = new AccountMailRelay({ db, transport, config, logger });
+  mailRelay.start();
+
   const app = createUsersApp({ db, redis, signingKey, config, logger });
   serve(app, config.PORT, config.HOST, logger, async () => {
+    await mailRelay.stop();
+    transport.close();
     redis.disconnect();
     await db.destroy();
   });

@@ -46,6 +46,9 @@ KV_TEMPORAL_VERSION=1.5.1
 # Newest tag listed by `go list -m -versions github.com/stripe/stripe-mock`.
 KV_STRIPE_MOCK_VERSION=0.203.0
 KV_FERRETDB_VERSION=1.24.2
+# SMTP catcher with a JSON API: where the stack's mail goes (its web UI needs an npm build the registry
+# cannot serve today, so read mail through the API: GET /api/v1/messages).
+KV_MAILPIT_VERSION=1.33.1
 # Maven Central serves the integ-test-zip only up to 8.19.x (no 9.x release
 # of org.elasticsearch.distribution.integ-test-zip:elasticsearch exists there).
 # The JS client must therefore be @elastic/elasticsearch 8.x.
@@ -57,6 +60,7 @@ KV_PG_MAJOR=15
 KV_TEMPORAL_BIN="$KV_CACHE/bin/temporal-$KV_TEMPORAL_VERSION/temporal"
 KV_STRIPE_MOCK_BIN="$KV_CACHE/bin/stripe-mock-$KV_STRIPE_MOCK_VERSION/stripe-mock"
 KV_FERRETDB_BIN="$KV_CACHE/bin/ferretdb-$KV_FERRETDB_VERSION/ferretdb"
+KV_MAILPIT_BIN="$KV_CACHE/bin/mailpit-$KV_MAILPIT_VERSION/mailpit"
 KV_ES_HOME="$KV_OPT/elasticsearch-$KV_ES_VERSION"
 KV_TESTSERVER_DIR="$KV_CACHE/temporal-test-server-$KV_TESTSERVER_VERSION"
 KV_TESTSERVER_CLASSPATH="$KV_TESTSERVER_DIR/classpath"
@@ -78,6 +82,8 @@ KV_REDIS_PORT="${KV_REDIS_PORT:-6379}"
 KV_RABBIT_PORT="${KV_RABBIT_PORT:-5672}"
 KV_RABBIT_MGMT_PORT="${KV_RABBIT_MGMT_PORT:-15672}"
 KV_STRIPE_PORT="${KV_STRIPE_PORT:-12111}"
+KV_SMTP_PORT="${KV_SMTP_PORT:-1025}"
+KV_MAILPIT_PORT="${KV_MAILPIT_PORT:-8025}"
 
 # ---------------------------------------------------------------------------
 # Logging

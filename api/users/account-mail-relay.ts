@@ -1,0 +1,147 @@
+import type { Transporter } from 'nodemailer';
+import type { Logger } from '@kvartirnsk/lib/logger';
+import { countMail, permanentMailFailure, type MailConfig } from '@kvartirnsk/lib/mail';
+import { sql } from '@kvartirnsk/lib/postgres';
+import { renderAccountMail } from './account-mail';
+import {
+  LOCALES,
+  ONE_TIME_TOKEN_PURPOSES,
+  type Locale,
+  type OneTimeTokenPurpose,
+  type UsersDb,
+} from './schema';
+
+/** Tries before a mail is given up: the waits double from 5 s, so the last try is about 40 minutes in. */
+export const MAX_MAIL_ATTEMPTS = 10;
+const FIRST_RETRY_SECONDS = 5;
+
+export interface AccountMailRelayOptions {
+  db: UsersDb;
+  transport: Transporter;
+  config: Pick<MailConfig, 'MAIL_FROM' | 'WEB_BASE_URL'>;
+  logger: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+const isPurpose = (template: string): template is OneTimeTokenPurpose =>
+  (ONE_TIME_TOKEN_PURPOSES as readonly string[]).includes(template);
+const isLocale = (locale: string | undefined): locale is Locale =>
+  (LOCALES as readonly (string | undefined)[]).includes(locale);
+
+/**
+ * Sends the users service's mail_outbox through SMTP. Rows are locked while they are sent (FOR UPDATE SKIP
+ * LOCKED), so several service instances share the work without sending a mail twice; a crash between the
+ * relay's answer and the commit sends it again, with the same Message-ID for the receiver to drop. A failed
+ * send is tried again later with a doubling wait, and given up at once when the relay refuses it for good.
+ */
+export class AccountMailRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: AccountMailRelayOptions) {}
+
+  /** Sends one batch of due mail; returns how many rows it handled (sent or not). */
+  async sendDue(): Promise<number> {
+    const { db, transport, config, logger, batchSize = 20 } = this.options;
+    return db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('mail_outbox')
+        .select(['id', 'to_email', 'template', 'payload', 'attempts'])
+        .where('sent_at', 'is', null)
+        .where('failed_at', 'is', null)
+        .where('next_attempt_at', '<=', sql<Date>`now()`)
+        .orderBy('id')
+        .limit(batchSize)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (due.length === 0) return 0;
+      const recipients = await trx
+        .selectFrom('users')
+        .select(['email', 'locale'])
+        .where(
+          'email',
+          'in',
+          due.map((row) => row.to_email),
+        )
+        .execute();
+      const localeOf = new Map(recipients.map((user) => [user.email, user.locale]));
+
+      for (const row of due) {
+        const token = row.payload.token;
+        if (!isPurpose(row.template) || typeof token !== 'string') {
+          await trx
+            .updateTable('mail_outbox')
+            .set({ failed_at: new Date(), last_error: `no mail for template ${row.template}` })
+            .where('id', '=', row.id)
+            .execute();
+          countMail('account', 'failed');
+          continue;
+        }
+        const locale = localeOf.get(row.to_email);
+        const mail = renderAccountMail(
+          row.template,
+          token,
+          isLocale(locale) ? locale : 'ru',
+          config.WEB_BASE_URL,
+        );
+        try {
+          await transport.sendMail({
+            from: config.MAIL_FROM,
+            to: row.to_email,
+            subject: mail.subject,
+            text: mail.text,
+            messageId: `<account-mail-${row.id}@kvartirnsk.ru>`,
+          });
+          await trx
+            .updateTable('mail_outbox')
+            .set({ sent_at: new Date(), attempts: row.attempts + 1, last_error: null })
+            .where('id', '=', row.id)
+            .execute();
+          countMail('account', 'sent');
+        } catch (err) {
+          const attempts = row.attempts + 1;
+          const giveUp = permanentMailFailure(err) || attempts >= MAX_MAIL_ATTEMPTS;
+          const waitSeconds = FIRST_RETRY_SECONDS * 2 ** (attempts - 1);
+          await trx
+            .updateTable('mail_outbox')
+            .set({
+              attempts,
+              last_error: (err instanceof Error ? err.message : String(err)).slice(0, 500),
+              next_attempt_at: new Date(Date.now() + waitSeconds * 1000),
+              failed_at: giveUp ? new Date() : null,
+            })
+            .where('id', '=', row.id)
+            .execute();
+          countMail('account', giveUp ? 'failed' : 'retry');
+          logger.warn({ err, mailId: row.id, attempts, giveUp }, 'account mail not sent');
+        }
+      }
+      return due.length;
+    });
+  }
+
+  start(): void {
+    const { intervalMs = 1_000, logger } = this.options;
+    const tick = async () => {
+      try {
+        while (!this.stopped && (await this.sendDue()) > 0);
+      } catch (err) {
+        logger.warn({ err }, 'account mail relay failed; will retry');
+      }
+      if (this.stopped) return;
+      this.timer = setTimeout(() => {
+        this.running = tick();
+      }, intervalMs);
+    };
+    this.running = tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}
