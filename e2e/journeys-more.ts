@@ -3,11 +3,25 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { ADMIN, type Account, displayNameOf, newAccount, signIn, signUp } from './accounts';
 import { newContext, screenshot } from './browser';
+import { mailTo } from '../lib/testing-mail';
 import type { Journey } from './journeys';
 
 // Host listings and moderation, messages, and reconciliation, against the real stack (web app, gateway,
 // services, Temporal workers, search indexer). New accounts are signed up through the UI with unique
 // addresses; the admin is the local one (api/users/create-admin.ts), who may also do finance's work.
+
+/** The link to `page` in the newest mail to `address` whose subject matches, once the mail has arrived. */
+async function linkInMail(address: string, subject: RegExp, page: string): Promise<string> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const mail = (await mailTo(address)).filter((found) => subject.test(found.Subject)).at(-1);
+    const link = mail?.Text.match(new RegExp(`https?://\\S+${page}\\?token=[\\w-]+`))?.[0];
+    if (link) return link;
+    if (Date.now() > until)
+      throw new Error(`no mail "${subject.source}" with a link to ${page} for ${address}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 /** Reloads until the check passes: for what other processes do in their own time (workers, indexer). */
 async function eventually(page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 45_000) {
@@ -467,6 +481,49 @@ export const moreJourneys: Journey[] = [
       await screenshot(page, 'analytics');
       await page.goto('/analytics?from=2026-02-01&to=2025-01-01');
       assert.match(await page.getByTestId('range-error').innerText(), /^по: /);
+      await context.close();
+    },
+  },
+  {
+    name: 'a new user confirms the email from the mail, forgets the password and sets a new one from the mail',
+    async run(browser) {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const account = newAccount();
+      await signUp(page, account);
+      assert.equal(await page.getByTestId('profile-email-state').innerText(), 'Почта не подтверждена');
+
+      await page.goto(await linkInMail(account.email, /^Подтвердите адрес почты/, '/verify-email'));
+      await page.getByTestId('confirm-email').click();
+      await page.getByTestId('email-confirmed').waitFor();
+      await page.goto('/profile');
+      assert.equal(await page.getByTestId('profile-email-state').innerText(), 'Почта подтверждена');
+
+      await page.getByRole('button', { name: 'Выйти' }).click();
+      await page.waitForURL('**/signin?signedOut');
+      await page.getByRole('link', { name: 'Забыли пароль?' }).click();
+      await page.waitForURL('**/forgot-password');
+      await page.getByLabel('Электронная почта').fill(account.email);
+      await page.getByRole('button', { name: 'Прислать ссылку' }).click();
+      await page.getByTestId('reset-link-sent').waitFor();
+      await screenshot(page, 'forgot-password');
+
+      await page.goto(await linkInMail(account.email, /^Новый пароль/, '/reset-password'));
+      await page.getByLabel('Новый пароль', { exact: true }).fill('short');
+      await page.getByRole('button', { name: 'Сохранить пароль' }).click();
+      assert.match(await page.locator('#field-newPassword-error').innerText(), /не короче 10 символов/);
+      const newPassword = `${account.password}-new`;
+      await page.getByLabel('Новый пароль', { exact: true }).fill(newPassword);
+      await page.getByRole('button', { name: 'Сохранить пароль' }).click();
+      await page.waitForURL('**/signin?passwordReset');
+      await page.getByTestId('password-reset-done').waitFor();
+      await screenshot(page, 'password-reset-done');
+
+      await page.getByLabel('Электронная почта').fill(account.email);
+      await page.getByLabel('Пароль').fill(account.password);
+      await page.getByRole('button', { name: 'Войти' }).click();
+      assert.equal(await page.getByTestId('form-error').innerText(), 'Неверная почта или пароль.');
+      await signIn(page, { email: account.email, password: newPassword });
       await context.close();
     },
   },

@@ -1,4 +1,4 @@
-import { api, refreshSession, type SessionUser } from '#lib/server/gateway.ts';
+import { api, refreshSession, storeSession, type SessionUser, type TokenResponse } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireUser } from '#lib/server/guard.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,6 +25,27 @@ export const actions: Actions = {
       return actionFailure(err, event.locals.locale);
     }
     return { becameHost: true };
+  },
+  changePassword: async (event) => {
+    requireUser(event);
+    const form = await event.request.formData();
+    const body = { currentPassword: String(form.get('currentPassword') ?? ''), newPassword: String(form.get('newPassword') ?? '') };
+    try {
+      // Every other session ends; this one goes on with the tokens the change returns.
+      storeSession(event, await api<TokenResponse>(event, '/api/users/me/password', { method: 'POST', body }));
+    } catch (err) {
+      return actionFailure(err, event.locals.locale, { form: 'password' });
+    }
+    return { passwordChanged: true };
+  },
+  resendVerification: async (event) => {
+    requireUser(event);
+    try {
+      await api(event, '/api/users/me/email-verification', { method: 'POST' });
+    } catch (err) {
+      return actionFailure(err, event.locals.locale, { form: 'verification' });
+    }
+    return { verificationSent: true };
   },
   rename: async (event) => {
     requireUser(event);

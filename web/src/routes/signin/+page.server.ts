@@ -5,7 +5,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
   if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
-  return { next: safeNext(url.searchParams.get('next')), signedOut: url.searchParams.has('signedOut') };
+  return {
+    next: safeNext(url.searchParams.get('next')),
+    signedOut: url.searchParams.has('signedOut'),
+    passwordReset: url.searchParams.has('passwordReset'),
+  };
 };
 
 export const actions: Actions = {
