@@ -27,6 +27,22 @@ export function createMailTransport(smtpUrl: string): Transporter {
   });
 }
 
+/** Tries before a mail is given up: the waits double from 5 s, so the last try is about 40 minutes in. */
+export const MAX_MAIL_ATTEMPTS = 10;
+const FIRST_RETRY_MS = 5_000;
+
+/** What to do after a failed send that was try number `attempts`: try again at `retryAt`, or give up. */
+export function afterFailedSend(err: unknown, attempts: number): { giveUp: boolean; retryAt: Date } {
+  return {
+    giveUp: permanentMailFailure(err) || attempts >= MAX_MAIL_ATTEMPTS,
+    retryAt: new Date(Date.now() + FIRST_RETRY_MS * 2 ** (attempts - 1)),
+  };
+}
+
+/** A failure's message as kept beside the mail, for whoever looks into why it was not sent. */
+export const failureText = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).slice(0, 500);
+
 /**
  * Whether a send failed for good: the relay answered 5xx (no such mailbox, refused) rather than a temporary
  * 4xx or no answer at all, so trying again would only fail again.

@@ -24,7 +24,7 @@ async function getJson(path: string): Promise<unknown> {
 /** Every mail mailpit holds for this address, oldest first. */
 export async function mailTo(address: string): Promise<ReceivedMail[]> {
   const query = new URLSearchParams({ query: `to:"${address}"` });
-  const found = summaries.parse(await getJson(`/api/v1/search?${query}`));
+  const found = summaries.parse(await getJson(`/api/v1/search?${query.toString()}`));
   const mails = await Promise.all(
     found.messages.map(async ({ ID }) => message.parse(await getJson(`/api/v1/message/${ID}`))),
   );

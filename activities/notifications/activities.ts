@@ -73,7 +73,20 @@ export function createNotificationActivities({
           const mail = renderMail(input, locale, new URL(rendered.path, webBaseUrl).toString());
           const written = await OutboxMail.updateOne(
             { _id: notificationId },
-            { $setOnInsert: { userId, kind, locale, ...mail, createdAt: new Date(), sentAt: null } },
+            {
+              $setOnInsert: {
+                userId,
+                kind,
+                locale,
+                ...mail,
+                createdAt: new Date(),
+                sentAt: null,
+                nextAttemptAt: new Date(),
+                attempts: 0,
+                lastError: null,
+                failedAt: null,
+              },
+            },
             { upsert: true },
           );
           emailed = written.upsertedCount === 1;

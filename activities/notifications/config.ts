@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { url } from '@kvartirnsk/lib/config';
+import { mailConfigShape } from '@kvartirnsk/lib/mail';
 import { redisConfigShape } from '@kvartirnsk/lib/redis';
 
 /**
@@ -8,8 +9,9 @@ import { redisConfigShape } from '@kvartirnsk/lib/redis';
  */
 export const notificationsConfigShape = {
   ...redisConfigShape,
+  ...mailConfigShape,
   MONGO_URL: url('mongodb://127.0.0.1:27017'),
   MESSAGING_DATABASE: z.string().min(1).default('messages'),
-  /** The web app's public address, for links in e-mails. */
-  WEB_BASE_URL: url('http://localhost:3000'),
+  /** Where the mail relay learns users' addresses (an internal route the gateway does not forward). */
+  USERS_SERVICE_URL: url('http://127.0.0.1:4001'),
 };

@@ -49,6 +49,12 @@ export interface OutboxMailDocument {
   text: string;
   createdAt: Date;
   sentAt: Date | null;
+  /** When NotificationMailRelay may next try it (also its lease while one relay sends it). */
+  nextAttemptAt: Date;
+  attempts: number;
+  lastError: string | null;
+  /** Given up: refused for good, tried too often, or nobody to send it to. */
+  failedAt: Date | null;
 }
 
 /** Every kind is e-mailed unless the user turns it off: they are all about money, stays or their listings. */
@@ -98,9 +104,14 @@ export function notificationModels(connection: Connection): NotificationModels {
       text: { type: String, required: true },
       createdAt: { type: Date, required: true },
       sentAt: { type: Date, default: null },
+      nextAttemptAt: { type: Date, required: true },
+      attempts: { type: Number, default: 0 },
+      lastError: { type: String, default: null },
+      failedAt: { type: Date, default: null },
     },
     { versionKey: false },
   );
+  mail.index({ nextAttemptAt: 1 });
   return {
     Notification: connection.model('Notification', notification, 'notifications'),
     NotificationPreferences: connection.model(

@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import type { Logger } from '@kvartirnsk/lib/logger';
-import { countMail, permanentMailFailure, type MailConfig } from '@kvartirnsk/lib/mail';
+import { PollingLoop } from '@kvartirnsk/lib/polling';
+import { afterFailedSend, countMail, failureText, type MailConfig } from '@kvartirnsk/lib/mail';
 import { sql } from '@kvartirnsk/lib/postgres';
 import { renderAccountMail } from './account-mail';
 import {
@@ -10,10 +11,6 @@ import {
   type OneTimeTokenPurpose,
   type UsersDb,
 } from './schema';
-
-/** Tries before a mail is given up: the waits double from 5 s, so the last try is about 40 minutes in. */
-export const MAX_MAIL_ATTEMPTS = 10;
-const FIRST_RETRY_SECONDS = 5;
 
 export interface AccountMailRelayOptions {
   db: UsersDb;
@@ -36,11 +33,15 @@ const isLocale = (locale: string | undefined): locale is Locale =>
  * send is tried again later with a doubling wait, and given up at once when the relay refuses it for good.
  */
 export class AccountMailRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
-  constructor(private readonly options: AccountMailRelayOptions) {}
+  constructor(private readonly options: AccountMailRelayOptions) {
+    this.loop = new PollingLoop(() => this.sendDue(), {
+      what: 'account mail relay',
+      logger: options.logger,
+      intervalMs: options.intervalMs,
+    });
+  }
 
   /** Sends one batch of due mail; returns how many rows it handled (sent or not). */
   async sendDue(): Promise<number> {
@@ -103,14 +104,13 @@ export class AccountMailRelay {
           countMail('account', 'sent');
         } catch (err) {
           const attempts = row.attempts + 1;
-          const giveUp = permanentMailFailure(err) || attempts >= MAX_MAIL_ATTEMPTS;
-          const waitSeconds = FIRST_RETRY_SECONDS * 2 ** (attempts - 1);
+          const { giveUp, retryAt } = afterFailedSend(err, attempts);
           await trx
             .updateTable('mail_outbox')
             .set({
               attempts,
-              last_error: (err instanceof Error ? err.message : String(err)).slice(0, 500),
-              next_attempt_at: new Date(Date.now() + waitSeconds * 1000),
+              last_error: failureText(err),
+              next_attempt_at: retryAt,
               failed_at: giveUp ? new Date() : null,
             })
             .where('id', '=', row.id)
@@ -124,24 +124,10 @@ export class AccountMailRelay {
   }
 
   start(): void {
-    const { intervalMs = 1_000, logger } = this.options;
-    const tick = async () => {
-      try {
-        while (!this.stopped && (await this.sendDue()) > 0);
-      } catch (err) {
-        logger.warn({ err }, 'account mail relay failed; will retry');
-      }
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        this.running = tick();
-      }, intervalMs);
-    };
-    this.running = tick();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createMailTransport, permanentMailFailure } from '@kvartirnsk/lib/mail';
+import { createMailTransport, MAX_MAIL_ATTEMPTS, permanentMailFailure } from '@kvartirnsk/lib/mail';
 import { createLogger } from '@kvartirnsk/lib/logger';
 import { eventually } from '@kvartirnsk/lib/testing';
 import { mailTo, TEST_SMTP_URL } from '@kvartirnsk/lib/testing-mail';
-import { AccountMailRelay, MAX_MAIL_ATTEMPTS } from './account-mail-relay';
+import { AccountMailRelay } from './account-mail-relay';
 import { lastMailedToken, startUsersStack, type UsersStack } from './test-support';
 
 // The users service's mail, from the outbox through a real SMTP server (mailpit) to the mailbox.

@@ -183,6 +183,24 @@ describe('public profiles', () => {
   });
 });
 
+describe('mail recipients (internal)', () => {
+  it('tells services on the internal network where and in which language to mail users', async () => {
+    const { user, email, accessToken } = await signUp();
+    await api().patch('/api/users/me').set(bearer(accessToken)).send({ locale: 'en' });
+    const res = await request(await stack.usersApp()).get(`/internal/mail-recipients?ids=${user.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([{ id: user.id, email, locale: 'en', blocked: false }]);
+  });
+
+  it('is not reachable through the gateway', async () => {
+    const { user, accessToken } = await signUp();
+    for (const path of ['/api/internal/mail-recipients', '/api/users/../internal/mail-recipients']) {
+      const res = await api().get(`${path}?ids=${user.id}`).set(bearer(accessToken));
+      expect(res.status).toBe(404);
+    }
+  });
+});
+
 describe('email verification', () => {
   it('verifies the address with the mailed token, once', async () => {
     const { accessToken, email } = await signUp();

@@ -20,6 +20,7 @@ import type { UsersConfig } from './config';
 import {
   acceptedSchema,
   hostResponseSchema,
+  mailRecipientsSchema,
   publicProfilesSchema,
   tokenResponseSchema,
   userPageSchema,
@@ -247,6 +248,17 @@ export const usersRoutes = {
     security: 'bearer',
     query: profilesQuery,
     responses: { 200: publicProfilesSchema },
+  }),
+  mailRecipients: defineRoute({
+    method: 'get',
+    path: '/internal/mail-recipients',
+    operationId: 'getMailRecipients',
+    summary: 'Addresses and languages of users, for services that mail them',
+    description:
+      'Internal: outside the /users prefix the gateway forwards, so only services on the internal network reach it.',
+    security: 'anonymous',
+    query: profilesQuery,
+    responses: { 200: mailRecipientsSchema },
   }),
   list: defineRoute({
     method: 'get',
@@ -586,6 +598,23 @@ export function createUsersApp({ db, redis, signingKey, config, logger }: UsersA
           ];
         });
         res.json({ items });
+      });
+
+      api.mount(app, usersRoutes.mailRecipients, async (req, res) => {
+        const { ids } = usersRoutes.mailRecipients.query(req);
+        const rows = await db
+          .selectFrom('users')
+          .select(['id', 'email', 'locale', 'blocked_at'])
+          .where('id', 'in', ids)
+          .execute();
+        res.json({
+          items: rows.map((row) => ({
+            id: row.id,
+            email: row.email,
+            locale: row.locale,
+            blocked: row.blocked_at !== null,
+          })),
+        });
       });
 
       // Idempotent. Roles travel in access tokens, so the client refreshes to get one that says host.

@@ -51,6 +51,19 @@ export const publicProfileSchema = z.object({
 /** The profiles of the asked-for users that exist, in the order asked; unknown ids are left out. */
 export const publicProfilesSchema = z.object({ items: z.array(publicProfileSchema) });
 
+/** Where to mail users, for the services that mail them (the notification worker); never through the gateway. */
+export const mailRecipientsSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      email: z.string(),
+      locale: z.enum(LOCALES),
+      /** Blocked users get no mail. */
+      blocked: z.boolean(),
+    }),
+  ),
+});
+
 export const usersComponents = {
   PublicProfile: publicProfileSchema,
   User: userSchema,
