@@ -485,7 +485,7 @@ export const moreJourneys: Journey[] = [
     },
   },
   {
-    name: 'a new user confirms the email from the mail, forgets the password and sets a new one from the mail',
+    name: 'a new user confirms the email from the mail, resets a forgotten password from the mail, chooses what to get by mail',
     async run(browser) {
       const context = await newContext(browser);
       const page = await context.newPage();
@@ -524,6 +524,21 @@ export const moreJourneys: Journey[] = [
       await page.getByRole('button', { name: 'Войти' }).click();
       assert.equal(await page.getByTestId('form-error').innerText(), 'Неверная почта или пароль.');
       await signIn(page, { email: account.email, password: newPassword });
+
+      // What comes by mail is the user's choice, kind by kind, and so is its language.
+      await page.goto('/notifications');
+      await page.getByTestId('notification-settings').click();
+      await page.waitForURL('**/notifications/settings');
+      assert.ok(await page.getByTestId('email-booking_confirmed').isChecked());
+      await page.getByTestId('email-booking_confirmed').uncheck();
+      await page.getByTestId('mail-locale').selectOption('en');
+      await page.getByTestId('save-settings').click();
+      await page.getByTestId('form-success').waitFor();
+      await page.reload();
+      assert.ok(!(await page.getByTestId('email-booking_confirmed').isChecked()));
+      assert.ok(await page.getByTestId('email-booking_cancelled').isChecked());
+      assert.equal(await page.getByTestId('mail-locale').inputValue(), 'en');
+      await screenshot(page, 'notification-settings');
       await context.close();
     },
   },
