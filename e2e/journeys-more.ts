@@ -534,7 +534,9 @@ export const moreJourneys: Journey[] = [
       await page.getByTestId('mail-locale').selectOption('en');
       await page.getByTestId('save-settings').click();
       await page.getByTestId('form-success').waitFor();
-      await page.reload();
+      // Opened anew (a reload would post the form again): the choice was kept.
+      await page.goto('/notifications/settings');
+      assert.equal(await page.getByTestId('form-success').count(), 0);
       assert.ok(!(await page.getByTestId('email-booking_confirmed').isChecked()));
       assert.ok(await page.getByTestId('email-booking_cancelled').isChecked());
       assert.equal(await page.getByTestId('mail-locale').inputValue(), 'en');
