@@ -233,6 +233,11 @@ export const moreJourneys: Journey[] = [
       // question is refused (404) and the guest asks again.
       for (let attempt = 1; ; attempt++) {
         await guest.goto(`/listings/${listingId}`);
+        // Whom they ask: the host by first name and initial.
+        assert.match(
+          await guest.getByTestId('listing-host').innerText(),
+          new RegExp(`^Хозяин: ${displayNameOf(hostAccount)}`),
+        );
         await guest.getByLabel('Ваш вопрос').fill(question);
         await guest.getByTestId('ask-host').click();
         try {

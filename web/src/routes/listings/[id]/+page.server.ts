@@ -7,6 +7,7 @@ import type { Sent } from '#lib/messaging/types.ts';
 import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError } from '#lib/server/gateway.ts';
 import { actionFailure, requireUser } from '#lib/server/guard.ts';
+import { profilesOf } from '#lib/server/lookups.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -28,11 +29,14 @@ export const load: PageServerLoad = async (event) => {
     if (err instanceof ApiError) return null;
     throw err;
   });
+  // Profiles are for signed-in users: visitors see the listing without its host's.
+  const host = listing && event.locals.user ? ((await profilesOf(event, [listing.hostId])).get(listing.hostId) ?? null) : null;
   const today = new Date().toISOString().slice(0, 10);
   const query = event.url.searchParams;
   return {
     id,
     listing,
+    host,
     reviews,
     today,
     // The bookings API takes a check-in from yesterday (UTC) on: "tonight" for a guest behind UTC, or the
