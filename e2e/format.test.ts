@@ -6,6 +6,7 @@ import {
   nightsLabel,
   parseRoubles,
   refundRuleText,
+  languageNames,
 } from '../web/src/lib/format';
 import { resolveLocale } from '../web/src/lib/locale';
 import { describeProblem } from '../web/src/lib/problem';
@@ -102,5 +103,13 @@ describe('API problems in words people understand', () => {
     expect(refundRuleText('strict: 50% until 7 days before', 'ru')).toBe(
       'очень строгие условия: 50% до 7 дней до заезда',
     );
+  });
+});
+
+describe('languageNames', () => {
+  it("names ISO 639-1 codes in the reader's language", () => {
+    expect(languageNames(['ru', 'en'], 'ru')).toBe('русский, английский');
+    expect(languageNames(['ru', 'en'], 'en')).toBe('Russian, English');
+    expect(languageNames([], 'en')).toBe('');
   });
 });

@@ -196,6 +196,15 @@ export const journeys: Journey[] = [
       const renter = await renterContext.newPage();
       const renterAccount = newAccount();
       await signUp(renter, renterAccount);
+      // Lands on the profile: the renter says which languages they speak, and gives a phone (for them only).
+      await renter.getByTestId('language-ru').check();
+      await renter.getByTestId('language-en').check();
+      await renter.getByLabel('Телефон').fill('+79161234567');
+      await renter.getByRole('button', { name: 'Сохранить', exact: true }).click();
+      await renter.getByTestId('form-success').waitFor();
+      await renter.goto('/profile');
+      assert.equal(await renter.getByLabel('Телефон').inputValue(), '+79161234567');
+      assert.ok(await renter.getByTestId('language-en').isChecked());
       const bookingId = await book(renter, await demoListingId(REQUEST_LISTING), freeStay(3));
       await waitForStatus(renter, 'awaiting_approval');
       assert.match(await renter.getByTestId('countdown').innerText(), /Осталось времени на ответ: 23 ч/);
@@ -221,6 +230,8 @@ export const journeys: Journey[] = [
       const guestLine = await request.getByTestId('host-booking-guest').innerText();
       assert.ok(guestLine.includes(displayNameOf(renterAccount)), guestLine);
       assert.ok(!guestLine.includes(renterAccount.name), `the guest's whole name is not shown: ${guestLine}`);
+      assert.ok(guestLine.includes('говорит: русский, английский'), guestLine);
+      assert.ok(!guestLine.includes('+7916'), `the guest's phone is not shown: ${guestLine}`);
       assert.equal(
         await request.getByTestId('host-booking-listing').innerText(),
         DEMO_LISTINGS[REQUEST_LISTING].fields.title,

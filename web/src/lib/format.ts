@@ -173,6 +173,15 @@ export function formatRoubles(kopecks: number): string {
   return kopecks % 100 === 0 ? String(kopecks / 100) : (kopecks / 100).toFixed(2);
 }
 
+/** Languages people may say they speak on their profile (ISO 639-1), in the order the form offers them. */
+export const PROFILE_LANGUAGES = ['ru', 'en', 'de', 'fr', 'es', 'it', 'zh', 'tr', 'uk', 'kk', 'hy', 'ka', 'uz', 'ar'] as const;
+
+/** ISO 639-1 codes as names in the reader's language: ["ru", "en"] → "русский, английский". */
+export function languageNames(codes: readonly string[], locale: Locale): string {
+  const names = new Intl.DisplayNames([intlLocale[locale]], { type: 'language' });
+  return codes.map((code) => names.of(code) ?? code).join(', ');
+}
+
 /** A calendar month (any YYYY-MM-DD in it) as a heading: "ноябрь 2026 г." / "November 2026". */
 export function formatMonth(isoDate: string, locale: Locale): string {
   return new Intl.DateTimeFormat(intlLocale[locale], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(

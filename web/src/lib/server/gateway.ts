@@ -15,6 +15,8 @@ export interface SessionUser {
   id: string;
   email: string;
   name: string;
+  phone: string | null;
+  languages: string[];
   roles: string[];
   blocked: boolean;
   emailVerified: boolean;

@@ -47,14 +47,20 @@ export const actions: Actions = {
     }
     return { verificationSent: true };
   },
-  rename: async (event) => {
+  update: async (event) => {
     requireUser(event);
-    const name = String((await event.request.formData()).get('name') ?? '');
+    const form = await event.request.formData();
+    const name = String(form.get('name') ?? '');
+    const phone = String(form.get('phone') ?? '').trim();
+    const languages = form.getAll('languages').map(String);
     try {
-      event.locals.user = await api<SessionUser>(event, '/api/users/me', { method: 'PATCH', body: { name } });
+      event.locals.user = await api<SessionUser>(event, '/api/users/me', {
+        method: 'PATCH',
+        body: { name, phone: phone || null, languages },
+      });
     } catch (err) {
-      return actionFailure(err, event.locals.locale, { name });
+      return actionFailure(err, event.locals.locale, { form: 'profile', name, phone, languages });
     }
-    return { renamed: true };
+    return { updated: true };
   },
 };
