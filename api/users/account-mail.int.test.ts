@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createMailTransport, MAX_MAIL_ATTEMPTS, permanentMailFailure } from '@kvartirnsk/lib/mail';
 import { createLogger } from '@kvartirnsk/lib/logger';
+import { metricsRegistry } from '@kvartirnsk/lib/metrics';
 import { eventually } from '@kvartirnsk/lib/testing';
 import { mailTo, TEST_SMTP_URL } from '@kvartirnsk/lib/testing-mail';
 import { AccountMailRelay } from './account-mail-relay';
@@ -37,6 +38,15 @@ async function signUp(email: string, locale?: 'ru' | 'en') {
   expect(res.status).toBe(201);
 }
 
+/** kvartirnsk_mail_total for account mail with this outcome, as Prometheus would scrape it. */
+async function mailCounted(outcome: string): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric('kvartirnsk_mail_total')?.get();
+  return (
+    metric?.values.find((value) => value.labels.source === 'account' && value.labels.outcome === outcome)
+      ?.value ?? 0
+  );
+}
+
 const outboxRow = (email: string) =>
   stack.testDb.db
     .selectFrom('mail_outbox')
@@ -49,6 +59,7 @@ it("mails the verification link in the user's language, once", async () => {
   const email = newAddress();
   await signUp(email, 'en');
   const relay = relayThrough();
+  const sentBefore = await mailCounted('sent');
 
   expect(await relay.sendDue()).toBeGreaterThanOrEqual(1);
   expect(await relay.sendDue()).toBe(0);
@@ -66,6 +77,7 @@ it("mails the verification link in the user's language, once", async () => {
   expect(mail!.MessageID).toBe(`account-mail-${row.id}@kvartirnsk.ru`);
   expect(row).toMatchObject({ attempts: 1, failed_at: null, last_error: null });
   expect(row.sent_at).toBeInstanceOf(Date);
+  expect(await mailCounted('sent')).toBeGreaterThan(sentBefore);
 });
 
 it('mails the password-reset link in Russian by default', async () => {
