@@ -1,7 +1,8 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { url } from './config';
+import type { Logger } from './logger';
 import { metricsRegistry } from './metrics';
 
 /** Where services send their mail: mailpit on the local stack (scripts/stack), a real relay in production. */
@@ -31,12 +32,37 @@ export function createMailTransport(smtpUrl: string): Transporter {
 export const MAX_MAIL_ATTEMPTS = 10;
 const FIRST_RETRY_MS = 5_000;
 
-/** What to do after a failed send that was try number `attempts`: try again at `retryAt`, or give up. */
-export function afterFailedSend(err: unknown, attempts: number): { giveUp: boolean; retryAt: Date } {
-  return {
-    giveUp: permanentMailFailure(err) || attempts >= MAX_MAIL_ATTEMPTS,
-    retryAt: new Date(Date.now() + FIRST_RETRY_MS * 2 ** (attempts - 1)),
-  };
+/** How one try of an outbox mail went, for its relay to record beside the mail. */
+export type SendOutcome =
+  | { sent: true; attempts: number }
+  | { sent: false; attempts: number; error: string; giveUp: boolean; retryAt: Date };
+
+/**
+ * Sends one mail of an outbox as its try number `attempts`, counts the outcome and logs a failure; the relay
+ * records what it says. A failure is tried again after a doubling wait, and given up after MAX_MAIL_ATTEMPTS
+ * tries or at once when the SMTP relay refuses it for good.
+ */
+export async function sendOutboxMail(
+  transport: Transporter,
+  mail: SendMailOptions,
+  { source, attempts, logger }: { source: string; attempts: number; logger: Logger },
+): Promise<SendOutcome> {
+  try {
+    await transport.sendMail(mail);
+    countMail(source, 'sent');
+    return { sent: true, attempts };
+  } catch (err) {
+    const giveUp = permanentMailFailure(err) || attempts >= MAX_MAIL_ATTEMPTS;
+    countMail(source, giveUp ? 'failed' : 'retry');
+    logger.warn({ err, messageId: mail.messageId, attempts, giveUp }, `${source} mail not sent`);
+    return {
+      sent: false,
+      attempts,
+      error: failureText(err),
+      giveUp,
+      retryAt: new Date(Date.now() + FIRST_RETRY_MS * 2 ** (attempts - 1)),
+    };
+  }
 }
 
 /** A failure's message as kept beside the mail, for whoever looks into why it was not sent. */

@@ -2,7 +2,7 @@ import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { PollingLoop } from '@kvartirnsk/lib/polling';
-import { afterFailedSend, countMail, failureText } from '@kvartirnsk/lib/mail';
+import { countMail, failureText, sendOutboxMail } from '@kvartirnsk/lib/mail';
 import type { NotificationModels, OutboxMailDocument } from './models';
 
 /** How long a relay owns a mail it took: another relay takes it over after this if the first one died. */
@@ -97,36 +97,30 @@ export class NotificationMailRelay {
       countMail('notification', 'failed');
       return;
     }
-    const attempts = (mail.attempts ?? 0) + 1;
-    try {
-      await transport.sendMail({
+    const outcome = await sendOutboxMail(
+      transport,
+      {
         from,
         to: recipient.email,
         subject: mail.subject,
         text: mail.text,
         messageId: `<notification-${encodeURIComponent(mail._id)}@kvartirnsk.ru>`,
-      });
-      await OutboxMail.updateOne(
-        { _id: mail._id },
-        { $set: { sentAt: new Date(), attempts, lastError: null } },
-      );
-      countMail('notification', 'sent');
-    } catch (err) {
-      const { giveUp, retryAt } = afterFailedSend(err, attempts);
-      await OutboxMail.updateOne(
-        { _id: mail._id },
-        {
-          $set: {
-            attempts,
-            lastError: failureText(err),
-            nextAttemptAt: retryAt,
-            failedAt: giveUp ? new Date() : null,
-          },
-        },
-      );
-      countMail('notification', giveUp ? 'failed' : 'retry');
-      logger.warn({ err, mailId: mail._id, attempts, giveUp }, 'notification mail not sent');
-    }
+      },
+      { source: 'notification', attempts: (mail.attempts ?? 0) + 1, logger },
+    );
+    await OutboxMail.updateOne(
+      { _id: mail._id },
+      {
+        $set: outcome.sent
+          ? { sentAt: new Date(), attempts: outcome.attempts, lastError: null }
+          : {
+              attempts: outcome.attempts,
+              lastError: outcome.error,
+              nextAttemptAt: outcome.retryAt,
+              failedAt: outcome.giveUp ? new Date() : null,
+            },
+      },
+    );
   }
 
   start(): void {

@@ -1,16 +1,10 @@
 import type { Transporter } from 'nodemailer';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { PollingLoop } from '@kvartirnsk/lib/polling';
-import { afterFailedSend, countMail, failureText, type MailConfig } from '@kvartirnsk/lib/mail';
+import { countMail, sendOutboxMail, type MailConfig } from '@kvartirnsk/lib/mail';
 import { sql } from '@kvartirnsk/lib/postgres';
 import { renderAccountMail } from './account-mail';
-import {
-  LOCALES,
-  ONE_TIME_TOKEN_PURPOSES,
-  type Locale,
-  type OneTimeTokenPurpose,
-  type UsersDb,
-} from './schema';
+import { ONE_TIME_TOKEN_PURPOSES, type OneTimeTokenPurpose, type UsersDb } from './schema';
 
 export interface AccountMailRelayOptions {
   db: UsersDb;
@@ -23,8 +17,6 @@ export interface AccountMailRelayOptions {
 
 const isPurpose = (template: string): template is OneTimeTokenPurpose =>
   (ONE_TIME_TOKEN_PURPOSES as readonly string[]).includes(template);
-const isLocale = (locale: string | undefined): locale is Locale =>
-  (LOCALES as readonly (string | undefined)[]).includes(locale);
 
 /**
  * Sends the users service's mail_outbox through SMTP. Rows are locked while they are sent (FOR UPDATE SKIP
@@ -81,43 +73,37 @@ export class AccountMailRelay {
           countMail('account', 'failed');
           continue;
         }
-        const locale = localeOf.get(row.to_email);
         const mail = renderAccountMail(
           row.template,
           token,
-          isLocale(locale) ? locale : 'ru',
+          localeOf.get(row.to_email) ?? 'ru',
           config.WEB_BASE_URL,
         );
-        try {
-          await transport.sendMail({
+        const outcome = await sendOutboxMail(
+          transport,
+          {
             from: config.MAIL_FROM,
             to: row.to_email,
             subject: mail.subject,
             text: mail.text,
             messageId: `<account-mail-${row.id}@kvartirnsk.ru>`,
-          });
-          await trx
-            .updateTable('mail_outbox')
-            .set({ sent_at: new Date(), attempts: row.attempts + 1, last_error: null })
-            .where('id', '=', row.id)
-            .execute();
-          countMail('account', 'sent');
-        } catch (err) {
-          const attempts = row.attempts + 1;
-          const { giveUp, retryAt } = afterFailedSend(err, attempts);
-          await trx
-            .updateTable('mail_outbox')
-            .set({
-              attempts,
-              last_error: failureText(err),
-              next_attempt_at: retryAt,
-              failed_at: giveUp ? new Date() : null,
-            })
-            .where('id', '=', row.id)
-            .execute();
-          countMail('account', giveUp ? 'failed' : 'retry');
-          logger.warn({ err, mailId: row.id, attempts, giveUp }, 'account mail not sent');
-        }
+          },
+          { source: 'account', attempts: row.attempts + 1, logger },
+        );
+        await trx
+          .updateTable('mail_outbox')
+          .set(
+            outcome.sent
+              ? { sent_at: new Date(), attempts: outcome.attempts, last_error: null }
+              : {
+                  attempts: outcome.attempts,
+                  last_error: outcome.error,
+                  next_attempt_at: outcome.retryAt,
+                  failed_at: outcome.giveUp ? new Date() : null,
+                },
+          )
+          .where('id', '=', row.id)
+          .execute();
       }
       return due.length;
     });

@@ -33,6 +33,11 @@ export function profilesOf(ctx: CallContext, userIds: Iterable<string>): Promise
   return byIds<PublicProfile>(ctx, userIds, (query) => `/api/users/profiles?${query}`, (profile) => profile.id);
 }
 
+/** One user's public profile, or undefined when the users service does not know them or cannot answer. */
+export async function profileOf(ctx: CallContext, userId: string): Promise<PublicProfile | undefined> {
+  return (await profilesOf(ctx, [userId])).get(userId);
+}
+
 /** Published listings by id (one unpublished since is left out). */
 export function publishedListingsOf(ctx: CallContext, listingIds: Iterable<string>): Promise<Map<string, PublishedListing>> {
   return byIds<PublishedListing>(

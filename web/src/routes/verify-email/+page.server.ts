@@ -13,8 +13,6 @@ export const actions: Actions = {
     } catch (err) {
       return actionFailure(err, event.locals.locale, {}, { anonymous: true });
     }
-    // The layout shows the signed-in user as the request started; the profile reads it again.
-    if (event.locals.user) event.locals.user = { ...event.locals.user, emailVerified: true };
     return { confirmed: true };
   },
 };

@@ -7,7 +7,7 @@ import type { Sent } from '#lib/messaging/types.ts';
 import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError } from '#lib/server/gateway.ts';
 import { actionFailure, requireUser } from '#lib/server/guard.ts';
-import { profilesOf } from '#lib/server/lookups.ts';
+import { profileOf } from '#lib/server/lookups.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -30,7 +30,7 @@ export const load: PageServerLoad = async (event) => {
     throw err;
   });
   // Profiles are for signed-in users: visitors see the listing without its host's.
-  const host = listing && event.locals.user ? ((await profilesOf(event, [listing.hostId])).get(listing.hostId) ?? null) : null;
+  const host = listing && event.locals.user ? ((await profileOf(event, listing.hostId)) ?? null) : null;
   const today = new Date().toISOString().slice(0, 10);
   const query = event.url.searchParams;
   return {

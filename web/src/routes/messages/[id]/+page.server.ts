@@ -1,7 +1,7 @@
 import type { Conversation, MessagePage, Sent } from '#lib/messaging/types.ts';
 import { api } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireUser } from '#lib/server/guard.ts';
-import { profilesOf } from '#lib/server/lookups.ts';
+import { profileOf } from '#lib/server/lookups.ts';
 import { conversationPath, MESSAGES_PAGE_SIZE } from '#lib/server/messaging.ts';
 import { otherPartyOf } from '#lib/messaging/parties.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
     pageFailure(err, event.locals.locale);
   }
   const otherId = otherPartyOf(page.conversation);
-  const otherName = (await profilesOf(event, [otherId])).get(otherId)?.displayName ?? null;
+  const otherName = (await profileOf(event, otherId))?.displayName ?? null;
   return { page, otherName, userId: user.id, masked: event.url.searchParams.has('masked') };
 };
 

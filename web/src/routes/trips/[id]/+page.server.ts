@@ -1,9 +1,8 @@
 import type { BookingState } from '#lib/bookings/types.ts';
 import { listingTitle } from '#lib/listings/title.ts';
-import type { PublicProfile } from '#lib/users/types.ts';
 import { api } from '#lib/server/gateway.ts';
 import { actionFailure, pageFailure, requireUser } from '#lib/server/guard.ts';
-import { profilesOf, publishedListingsOf } from '#lib/server/lookups.ts';
+import { profileOf, publishedListingsOf } from '#lib/server/lookups.ts';
 import { previewRefund } from '#lib/server/refund-preview.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
   const listing = (await publishedListingsOf(event, [booking.listingId])).get(booking.listingId);
   // The guest sees who hosts them; the host (or an admin) sees who stays.
   const otherId = booking.guestId === viewer.id ? listing?.hostId : booking.guestId;
-  const other: PublicProfile | undefined = otherId ? (await profilesOf(event, [otherId])).get(otherId) : undefined;
+  const other = otherId ? await profileOf(event, otherId) : undefined;
   return {
     booking,
     place: listing && {
