@@ -14,8 +14,8 @@ import {
 /** Temporal's Java time-skipping test server from Maven Central, wrapped by a script scripts/setup prepares. */
 export const TIME_SKIPPING_SERVER = path.resolve(__dirname, 'test-server/temporal-test-server');
 
-/** Attempts at starting the test server before a test fails for it. */
-const SERVER_START_ATTEMPTS = 3;
+/** Attempts at starting the test server before a test fails for it, a second apart. */
+const SERVER_START_ATTEMPTS = 6;
 
 /**
  * The SDK gives the server a fixed 5 s to answer; the test server is a JVM, and on a loaded two-core machine
@@ -29,6 +29,8 @@ async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
       });
     } catch (err) {
       if (attempt >= SERVER_START_ATTEMPTS || !/did not start within/.test(String(err))) throw err;
+      // A busy spell passes: three tries back to back all failed once while every core was taken.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }
 }
