@@ -10,6 +10,7 @@ import {
 import { connectEventBus, DOMAIN_EXCHANGE, type DomainEvent, OutboxRelay } from '@kvartirnsk/lib/events';
 import { createLogger } from '@kvartirnsk/lib/logger';
 import { metricsRegistry } from '@kvartirnsk/lib/metrics';
+import { sql } from '@kvartirnsk/lib/postgres';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { BookingFailureType, type BookingRequest } from '@kvartirnsk/workflows/bookings/contract';
 import { createBookingActivities } from './activities';
@@ -124,6 +125,53 @@ describe('holdDates', () => {
     await hold(request('2030-05-01', '2030-05-05'));
     const failure = await failureOf(hold(request('2030-05-04', '2030-05-07', { guestId: 'guest-2' })));
     expect(failure.type).toBe(BookingFailureType.DATES_UNAVAILABLE);
+  });
+
+  it('answers 30 holds of the same dates at once with one hold and 29 refusals, never a deadlock', async () => {
+    const contenders = Array.from({ length: 30 }, (_, i) =>
+      request('2032-02-01', '2032-02-04', { guestId: `guest-${i}` }),
+    );
+    const quote = await run(activities.quoteStay, contenders[0]!);
+
+    const outcomes = await Promise.allSettled(contenders.map((r) => run(activities.holdDates, r, quote)));
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refusals = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    // A deadlock between two inserts would surface here as a Postgres error (40P01), not a refusal.
+    expect(refusals.map((err) => (err as ApplicationFailure).type)).toEqual(
+      Array(29).fill(BookingFailureType.DATES_UNAVAILABLE),
+    );
+  });
+
+  it("takes turns on the listing's row, so two holds of one listing never insert at the same time", async () => {
+    const r = request('2032-03-01', '2032-03-03');
+    const quote = await run(activities.quoteStay, r);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const otherHold = testDb.db.transaction().execute(async (trx) => {
+      // The lock the hold takes, which (unlike FOR UPDATE) lets the booking's foreign key check through.
+      await trx.selectFrom('listings').select('id').where('id', '=', 'flat-1').forNoKeyUpdate().execute();
+      await released;
+    });
+
+    const holding = run(activities.holdDates, r, quote);
+
+    await eventually(
+      () =>
+        sql<{ waiting: number }>`
+          SELECT count(*)::int AS waiting FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(testDb.db),
+      (result) => result.rows[0]!.waiting === 1,
+    );
+    expect(
+      await testDb.db.selectFrom('bookings').select('id').where('id', '=', r.bookingId).execute(),
+    ).toEqual([]);
+    release();
+    await otherHold;
+    await holding;
+    expect(
+      await testDb.db.selectFrom('bookings').select('id').where('id', '=', r.bookingId).execute(),
+    ).toEqual([{ id: r.bookingId }]);
   });
 
   it('lets a stay start on the morning another ends', async () => {

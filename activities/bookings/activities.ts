@@ -85,6 +85,15 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
     async holdDates(request: BookingRequest, quote: BookingQuote): Promise<void> {
       try {
         await db.transaction().execute(async (trx) => {
+          // Holds of one listing's dates take turns on its row. Concurrent inserts that conflict on the
+          // exclusion constraint can otherwise wait on each other's speculative insertion (ON CONFLICT) and
+          // deadlock: Postgres then aborts one a second, and 50 guests asking for one weekend took a minute.
+          await trx
+            .selectFrom('listings')
+            .select('id')
+            .where('id', '=', request.listingId)
+            .forNoKeyUpdate()
+            .execute();
           const held = await trx
             .insertInto('bookings')
             .values({
