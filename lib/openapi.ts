@@ -113,7 +113,7 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'Unsupported body encoding',
   429: 'Too many requests; see Retry-After',
   500: 'Internal server error',
-  503: 'Service unavailable',
+  503: 'Service unavailable; see Retry-After',
 };
 
 export const statusText = (status: number) => STATUS_TEXT[status] ?? `Status ${status}`;

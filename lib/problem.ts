@@ -55,13 +55,14 @@ export const notFound = (detail: string) =>
 export const conflict = (slug: string, detail: string) =>
   new ProblemError({ type: problemType(slug), title: 'Conflict', status: 409, detail });
 
+/** How long a client should wait before trying again when a part behind the API is away or overloaded. */
+const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export const serviceUnavailable = (detail: string) =>
-  new ProblemError({
-    type: problemType('service-unavailable'),
-    title: 'Service unavailable',
-    status: 503,
-    detail,
-  });
+  new ProblemError(
+    { type: problemType('service-unavailable'), title: 'Service unavailable', status: 503, detail },
+    { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  );
 
 function fieldError(path: readonly PropertyKey[], detail: string): FieldError {
   const parts = path.map(String);

@@ -141,6 +141,8 @@ export interface BookingsAppDeps {
   temporal: Client;
   logger: Logger;
   terms: BookingTerms;
+  /** How long a call into a booking workflow may wait for a worker; WORKFLOW_DEADLINE_MS unless a test says. */
+  workflowDeadlineMs?: number;
 }
 
 const wrongStatus = (detail: string) =>
@@ -176,9 +178,15 @@ function partyOf(actor: Actor, state: Pick<BookingState, 'guestId' | 'quote'>): 
   return undefined;
 }
 
-export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDeps) {
+export function createBookingsApp({
+  db,
+  temporal,
+  logger,
+  terms,
+  workflowDeadlineMs = WORKFLOW_DEADLINE_MS,
+}: BookingsAppDeps) {
   const withDeadline = <T>(call: () => Promise<T>) =>
-    temporal.connection.withDeadline(Date.now() + WORKFLOW_DEADLINE_MS, call);
+    temporal.connection.withDeadline(Date.now() + workflowDeadlineMs, call);
 
   /** Runs a call into a booking's workflow, turning Temporal's errors into the problems clients understand. */
   async function callWorkflow<T>(bookingId: string, call: () => Promise<T>): Promise<T> {
@@ -231,6 +239,9 @@ export function createBookingsApp({ db, temporal, logger, terms }: BookingsAppDe
         temporal.workflow.executeUpdateWithStart(openBookingUpdate, { startWorkflowOperation }),
       );
     } catch (err) {
+      // The flow may have started and will answer a retry with the same bookingId.
+      if (isGrpcDeadlineError(err))
+        throw serviceUnavailable('Booking workers are not answering; try again with the same bookingId');
       // The flow already ran to its end: the booking exists, so the retry is answered with it.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       return callWorkflow(request.bookingId, () =>
