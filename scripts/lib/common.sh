@@ -64,6 +64,7 @@ KV_MAILPIT_BIN="$KV_CACHE/bin/mailpit-$KV_MAILPIT_VERSION/mailpit"
 KV_ES_HOME="$KV_OPT/elasticsearch-$KV_ES_VERSION"
 KV_TESTSERVER_DIR="$KV_CACHE/temporal-test-server-$KV_TESTSERVER_VERSION"
 KV_TESTSERVER_CLASSPATH="$KV_TESTSERVER_DIR/classpath"
+KV_TESTSERVER_CDS_ARCHIVE="$KV_TESTSERVER_DIR/classes.jsa"
 KV_PG_BIN="/usr/lib/postgresql/$KV_PG_MAJOR/bin"
 
 # Non-root system user that runs Elasticsearch (it refuses to run as root).
