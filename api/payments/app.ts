@@ -20,7 +20,7 @@ import {
   workflowsOfBooking,
 } from './finance';
 import { mountPayoutRoutes, payoutRoutes } from './payouts';
-import { createRefundRunner } from './refunds';
+import { createRefundRunner, PAYMENT_WORKFLOW_DEADLINE_MS } from './refunds';
 
 /** How old a signed webhook may be; older ones are refused as possible replays (Stripe's default). */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -40,6 +40,8 @@ export interface PaymentsAppDeps {
   logger: Logger;
   /** Where refunds and reconciliations run; tests give their own queue. */
   paymentsTaskQueue?: string;
+  /** How long a request waits for a refund or reconciliation before a 503 (the workflow goes on). */
+  workflowDeadlineMs?: number;
 }
 
 const invalidSignature = (detail: string) =>
@@ -168,6 +170,7 @@ export function createPaymentsApp({
   webhookSecret,
   logger,
   paymentsTaskQueue = PAYMENTS_TASK_QUEUE,
+  workflowDeadlineMs = PAYMENT_WORKFLOW_DEADLINE_MS,
 }: PaymentsAppDeps) {
   return createServiceApp({
     logger,
@@ -176,7 +179,12 @@ export function createPaymentsApp({
       await sql`SELECT 1`.execute(db);
     },
     routes(app) {
-      const runRefund = createRefundRunner({ db, temporal, paymentsTaskQueue });
+      const runRefund = createRefundRunner({
+        db,
+        temporal,
+        paymentsTaskQueue,
+        deadlineMs: workflowDeadlineMs,
+      });
       const api = new ServiceApi({ info: { title: 'Kvartirnsk payments', version: '1' } });
       api.serve(app, '/payments/openapi.json');
 
@@ -318,7 +326,7 @@ export function createPaymentsApp({
         });
       });
 
-      mountFinanceRoutes(api, app, { db, temporal, paymentsTaskQueue });
+      mountFinanceRoutes(api, app, { db, temporal, paymentsTaskQueue, workflowDeadlineMs });
       mountDisputeRoutes(api, app, { db, runRefund });
       mountPayoutRoutes(api, app, { db });
     },

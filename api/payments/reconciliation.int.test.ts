@@ -21,6 +21,7 @@ import {
   paymentStatusQuery,
   paymentWorkflowId,
   payoutWorkflowId,
+  reconciliationWorkflowId,
   refundWorkflowId,
 } from '@kvartirnsk/workflows/payments/contract';
 import { paymentWorkflow } from '@kvartirnsk/workflows/payments/payment-workflow';
@@ -336,6 +337,28 @@ it('finds every difference planted behind the ledger’s back, with its kind and
     ].sort(),
   );
 }, 60_000);
+
+it('answers 503 with Retry-After while no payment worker takes the run, which goes on waiting for one', async () => {
+  const unpolled = createPaymentsApp({
+    db: testDb.db,
+    temporal,
+    stripe: createStripe(loadConfig(stripeConfigShape)),
+    webhookSecret: 'whsec_unused',
+    logger: createLogger('test', 'silent'),
+    paymentsTaskQueue: STAND_IN_QUEUE,
+    workflowDeadlineMs: 1_000,
+  });
+  const quietDay = { from: '2020-01-01T00:00:00.000Z', to: '2020-01-02T00:00:00.000Z' };
+
+  const res = await request(unpolled).post('/payments/reconciliation/reports').set(FINANCE).send(quietDay);
+
+  const waiting = temporal.workflow.getHandle(reconciliationWorkflowId(quietDay));
+  standIns.push(waiting);
+  expect(res.status).toBe(503);
+  expect(res.headers['retry-after']).toBe('5');
+  expect(res.body.detail).toMatch(/still running/);
+  expect((await waiting.describe()).status.name).toBe('RUNNING');
+});
 
 it('lists reports newest first, pages differences, and exports a report as CSV, to finance only', async () => {
   const list = await request(app).get('/payments/reconciliation/reports').set(FINANCE);

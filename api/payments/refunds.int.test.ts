@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { transactionKindsOf } from '@kvartirnsk/activities/payments/ledger';
 import { identityHeaders } from '@kvartirnsk/lib/identity';
+import { createLogger } from '@kvartirnsk/lib/logger';
+import { createPaymentsApp } from './app';
 import {
   capturedBooking as capturedBookingIn,
   type PaymentsApiStack,
+  startPaymentPool,
   startPaymentsApiStack,
 } from './test-support';
 
@@ -49,6 +52,51 @@ it('refunds part of a payment once, however often the same request is sent', asy
     .filter((call) => call.idempotencyKey?.includes(bookingId));
   expect(refunds).toHaveLength(1);
   expect(await transactionKindsOf(testDb.db, bookingId)).toEqual(['capture', 'refund']);
+});
+
+it('answers 503 with Retry-After while the refund is not done, and the same order later with its outcome', async () => {
+  const bookingId = await capturedBooking();
+  // A queue no payment worker polls yet: the refund starts and waits there.
+  const queue = `${stack.queue}-later`;
+  const appOn = (workflowDeadlineMs?: number) =>
+    createPaymentsApp({
+      db: testDb.db,
+      temporal: stack.temporal,
+      stripe: stack.stripe,
+      webhookSecret: 'whsec_unused',
+      logger: createLogger('test', 'silent'),
+      paymentsTaskQueue: queue,
+      workflowDeadlineMs,
+    });
+  const body = {
+    refundRequestId: randomUUID(),
+    amount: { amount: 100_000, currency: 'RUB' },
+    reason: 'Late check-in',
+  };
+  const send = (service: ReturnType<typeof appOn>) =>
+    request(service).post(`/payments/bookings/${bookingId}/refunds`).set(FINANCE).send(body);
+
+  const waiting = await send(appOn(1_000));
+
+  expect(waiting.status).toBe(503);
+  expect(waiting.headers['retry-after']).toBe('5');
+  expect(waiting.body.detail).toMatch(/send the same order again/);
+  expect(await transactionKindsOf(testDb.db, bookingId)).toEqual(['capture']);
+
+  const pool = await startPaymentPool(queue, testDb, provider);
+  try {
+    const done = await send(appOn());
+
+    expect(done.status).toBe(201);
+    expect(done.body.refundId).toMatch(/^re_/);
+    const refunds = provider
+      .effective(/^\/v1\/refunds$/)
+      .filter((call) => call.idempotencyKey?.includes(bookingId));
+    expect(refunds).toHaveLength(1);
+    expect(await transactionKindsOf(testDb.db, bookingId)).toEqual(['capture', 'refund']);
+  } finally {
+    await pool.stop();
+  }
 });
 
 it('never refunds more than is still held for the booking', async () => {

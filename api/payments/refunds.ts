@@ -1,9 +1,14 @@
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import {
+  type Client,
+  isGrpcDeadlineError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { refundableOf } from '@kvartirnsk/activities/payments/ledger';
 import type { PaymentsDb } from '@kvartirnsk/activities/payments/schema';
 import type { Money } from '@kvartirnsk/lib/money';
-import { conflict } from '@kvartirnsk/lib/problem';
+import { conflict, serviceUnavailable } from '@kvartirnsk/lib/problem';
 import { PaymentFailureType, type RefundResult } from '@kvartirnsk/workflows/payments/contract';
 import { refundWorkflow } from '@kvartirnsk/workflows/payments/refund-workflow';
 
@@ -20,18 +25,27 @@ const exceeds = (left: number) =>
   conflict('exceeds-refundable', `At most ${left} kopecks of this payment can still be refunded`);
 
 /**
+ * How long a request waits for a refund or reconciliation (provider calls, retried through outages) before it
+ * is told to ask again.
+ */
+export const PAYMENT_WORKFLOW_DEADLINE_MS = 30_000;
+
+/**
  * Runs a RefundWorkflow for an order from finance or an admin and waits for it. A repeated order attaches to
  * the refund already under way or done; one the capture cannot cover is a 409, whether the early check sees it
- * or the refund activity's locked check does (two orders racing).
+ * or the refund activity's locked check does (two orders racing). One not done by the deadline is a 503: the
+ * refund goes on, and the repeated order answers with its outcome.
  */
 export function createRefundRunner({
   db,
   temporal,
   paymentsTaskQueue,
+  deadlineMs = PAYMENT_WORKFLOW_DEADLINE_MS,
 }: {
   db: PaymentsDb;
   temporal: Client;
   paymentsTaskQueue: string;
+  deadlineMs?: number;
 }) {
   return async function runRefund(order: RefundOrder): Promise<RefundResult> {
     const { paymentIntentId, refundable } = await refundableOf(db, order.bookingId);
@@ -44,36 +58,43 @@ export function createRefundRunner({
         () => false,
       );
     if (!alreadyOrdered && order.amount.amount > refundable) throw exceeds(refundable);
-    return temporal.workflow
-      .execute(refundWorkflow, {
-        workflowId: order.workflowId,
-        taskQueue: paymentsTaskQueue,
-        args: [
-          {
-            bookingId: order.bookingId,
-            paymentIntentId,
-            amount: order.amount,
-            reason: order.reason,
-            requestedBy: order.requestedBy,
-          },
-        ],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        return temporal.workflow.getHandle<typeof refundWorkflow>(order.workflowId).result();
-      })
-      .catch(async (err: unknown) => {
-        const cause = err instanceof WorkflowFailedError ? err.cause?.cause : undefined;
-        if (
-          cause instanceof ApplicationFailure &&
-          cause.type === PaymentFailureType.REFUND_EXCEEDS_CAPTURED
-        ) {
-          throw exceeds((await refundableOf(db, order.bookingId)).refundable);
-        }
-        throw err;
-      });
+    const refund = () =>
+      temporal.workflow
+        .execute(refundWorkflow, {
+          workflowId: order.workflowId,
+          taskQueue: paymentsTaskQueue,
+          args: [
+            {
+              bookingId: order.bookingId,
+              paymentIntentId,
+              amount: order.amount,
+              reason: order.reason,
+              requestedBy: order.requestedBy,
+            },
+          ],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          return temporal.workflow.getHandle<typeof refundWorkflow>(order.workflowId).result();
+        })
+        .catch(async (err: unknown) => {
+          const cause = err instanceof WorkflowFailedError ? err.cause?.cause : undefined;
+          if (
+            cause instanceof ApplicationFailure &&
+            cause.type === PaymentFailureType.REFUND_EXCEEDS_CAPTURED
+          ) {
+            throw exceeds((await refundableOf(db, order.bookingId)).refundable);
+          }
+          throw err;
+        });
+    return temporal.connection.withDeadline(Date.now() + deadlineMs, refund).catch((err: unknown) => {
+      if (!isGrpcDeadlineError(err)) throw err;
+      throw serviceUnavailable(
+        'The refund is under way but not done yet; send the same order again to get its outcome',
+      );
+    });
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type Stripe from 'stripe';
 import { createPaymentActivities } from '@kvartirnsk/activities/payments/activities';
 import { post, transfer } from '@kvartirnsk/activities/payments/ledger';
 import {
@@ -29,24 +30,37 @@ export interface PaymentsApiStack {
   queue: string;
   /** Counts the provider calls; passes them through unless told to fail. */
   provider: StripeFaultProxy;
+  /** The provider's client, through `provider`. */
+  stripe: Stripe;
   app: ReturnType<typeof createPaymentsApp>;
   close(): Promise<void>;
+}
+
+const stripeBehind = (provider: StripeFaultProxy) =>
+  createStripe({ ...loadConfig(stripeConfigShape), STRIPE_API_BASE: provider.url });
+
+/** The payment pool on `queue`, calling the provider through `provider` and posting to `testDb`'s ledger. */
+export async function startPaymentPool(
+  queue: string,
+  testDb: TestDatabase<PaymentsDatabase>,
+  provider: StripeFaultProxy,
+): Promise<{ stop(): Promise<void> }> {
+  return startTestWorkers([
+    {
+      taskQueue: queue,
+      workflowBundle: await bundleWorkflows('@kvartirnsk/workflows/payments/index'),
+      activities: createPaymentActivities({ stripe: stripeBehind(provider), db: testDb.db }),
+    },
+  ]);
 }
 
 export async function startPaymentsApiStack(name: string): Promise<PaymentsApiStack> {
   const queue = `payments-${name}-${randomBytes(4).toString('hex')}`;
   const testDb = await createTestDatabase<PaymentsDatabase>(`payments_${name}`, paymentsMigrations);
-  const stripeConfig = loadConfig(stripeConfigShape);
-  const provider = await startStripeFaultProxy(stripeConfig.STRIPE_API_BASE);
-  const stripe = createStripe({ ...stripeConfig, STRIPE_API_BASE: provider.url });
+  const provider = await startStripeFaultProxy(loadConfig(stripeConfigShape).STRIPE_API_BASE);
+  const stripe = stripeBehind(provider);
   const temporal = await connectTestClient();
-  const workers = await startTestWorkers([
-    {
-      taskQueue: queue,
-      workflowBundle: await bundleWorkflows('@kvartirnsk/workflows/payments/index'),
-      activities: createPaymentActivities({ stripe, db: testDb.db }),
-    },
-  ]);
+  const workers = await startPaymentPool(queue, testDb, provider);
   const app = createPaymentsApp({
     db: testDb.db,
     temporal,
@@ -60,6 +74,7 @@ export async function startPaymentsApiStack(name: string): Promise<PaymentsApiSt
     temporal,
     queue,
     provider,
+    stripe,
     app,
     async close() {
       await workers.stop();
