@@ -1,5 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, isGrpcDeadlineError } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { serviceUnavailable } from './problem';
 
 export interface TemporalConfig {
   TEMPORAL_ADDRESS: string;
@@ -17,4 +18,22 @@ export async function connectTemporalClient(config: TemporalConfig): Promise<Cli
     namespace: config.TEMPORAL_NAMESPACE,
     interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
   });
+}
+
+/**
+ * Runs a call into a workflow (a query, an update, a start that waits for the result) that must answer within
+ * `deadlineMs`. Workers that do not answer in time make it a 503 whose detail, `unavailable`, tells the caller
+ * what to do; the workflow itself goes on.
+ */
+export async function callWithinDeadline<T>(
+  client: Client,
+  { deadlineMs, unavailable }: { deadlineMs: number; unavailable: string },
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await client.connection.withDeadline(Date.now() + deadlineMs, call);
+  } catch (err) {
+    if (isGrpcDeadlineError(err)) throw serviceUnavailable(unavailable);
+    throw err;
+  }
 }

@@ -1,6 +1,5 @@
 import {
   type Client,
-  isGrpcDeadlineError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -17,7 +16,8 @@ import { createServiceApp } from '@kvartirnsk/lib/http';
 import { type Actor, forbidden, hasRole, requireActor } from '@kvartirnsk/lib/identity';
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
-import { badRequest, notFound, ProblemError, problemType, serviceUnavailable } from '@kvartirnsk/lib/problem';
+import { badRequest, notFound, ProblemError, problemType } from '@kvartirnsk/lib/problem';
+import { callWithinDeadline } from '@kvartirnsk/lib/temporal';
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { GuestIdKey, ListingIdKey } from '@kvartirnsk/temporal/search-attributes';
 import {
@@ -185,17 +185,15 @@ export function createBookingsApp({
   terms,
   workflowDeadlineMs = WORKFLOW_DEADLINE_MS,
 }: BookingsAppDeps) {
-  const withDeadline = <T>(call: () => Promise<T>) =>
-    temporal.connection.withDeadline(Date.now() + workflowDeadlineMs, call);
+  const withinDeadline = <T>(unavailable: string, call: () => Promise<T>) =>
+    callWithinDeadline(temporal, { deadlineMs: workflowDeadlineMs, unavailable }, call);
 
   /** Runs a call into a booking's workflow, turning Temporal's errors into the problems clients understand. */
   async function callWorkflow<T>(bookingId: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await withDeadline(call);
+      return await withinDeadline('Booking workers are not answering; try again shortly', call);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(`No booking ${bookingId}`);
-      if (isGrpcDeadlineError(err))
-        throw serviceUnavailable('Booking workers are not answering; try again shortly');
       const failure = applicationFailureOf(err);
       if (err instanceof WorkflowUpdateFailedError && failure?.type === BookingFailureType.WRONG_STATUS) {
         throw wrongStatus(failure.message);
@@ -235,13 +233,12 @@ export function createBookingsApp({
       ],
     });
     try {
-      return await withDeadline(() =>
-        temporal.workflow.executeUpdateWithStart(openBookingUpdate, { startWorkflowOperation }),
+      // The flow may have started before the deadline, and a retry with the same bookingId finds it.
+      return await withinDeadline(
+        'Booking workers are not answering; try again with the same bookingId',
+        () => temporal.workflow.executeUpdateWithStart(openBookingUpdate, { startWorkflowOperation }),
       );
     } catch (err) {
-      // The flow may have started and will answer a retry with the same bookingId.
-      if (isGrpcDeadlineError(err))
-        throw serviceUnavailable('Booking workers are not answering; try again with the same bookingId');
       // The flow already ran to its end: the booking exists, so the retry is answered with it.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       return callWorkflow(request.bookingId, () =>

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
-  isGrpcDeadlineError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -38,6 +37,7 @@ import { type Actor, forbidden, hasRole, requireAnyRole, actorOf } from '@kvarti
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
 import { badRequest, conflict, notFound, parseOrThrow, serviceUnavailable } from '@kvartirnsk/lib/problem';
+import { callWithinDeadline } from '@kvartirnsk/lib/temporal';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import { HostIdKey, ListingIdKey, ModerationStatusKey } from '@kvartirnsk/temporal/search-attributes';
 import {
@@ -435,16 +435,17 @@ export function createListingsApp({
       throw notAwaitingReview(`Revision ${listing.contentRevision} is ${listing.moderation.status}`);
     }
     try {
-      await withDeadline(() =>
-        temporal.workflow
-          .getHandle(listing.moderation.workflowId)
-          .executeUpdate(approved ? approveUpdate : rejectUpdate, {
-            args: [{ adminId: actor.userId, reason }],
-          }),
+      await callWithinDeadline(
+        temporal,
+        { deadlineMs: WORKFLOW_DEADLINE_MS, unavailable: 'Moderation workers are not answering; try again' },
+        () =>
+          temporal.workflow
+            .getHandle(listing.moderation.workflowId)
+            .executeUpdate(approved ? approveUpdate : rejectUpdate, {
+              args: [{ adminId: actor.userId, reason }],
+            }),
       );
     } catch (err) {
-      if (isGrpcDeadlineError(err))
-        throw serviceUnavailable('Moderation workers are not answering; try again');
       const failure = applicationFailureOf(err);
       if (err instanceof WorkflowNotFoundError)
         throw notAwaitingReview('This revision is not awaiting review');

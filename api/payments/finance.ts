@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { type Client, isGrpcDeadlineError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { stringify } from 'csv-stringify/sync';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
@@ -13,7 +13,8 @@ import {
 } from '@kvartirnsk/activities/payments/workflow-history';
 import { requireAnyRole } from '@kvartirnsk/lib/identity';
 import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
-import { notFound, serviceUnavailable } from '@kvartirnsk/lib/problem';
+import { notFound } from '@kvartirnsk/lib/problem';
+import { callWithinDeadline } from '@kvartirnsk/lib/temporal';
 import {
   payoutWorkflowId,
   paymentWorkflowId,
@@ -322,21 +323,21 @@ export function mountFinanceRoutes(
     const { from, to } = financeRoutes.reconcile.body(req);
     const period = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     // A new run each time: finance re-runs a period after fixing what the last report found.
-    const result = await temporal.connection
-      .withDeadline(Date.now() + workflowDeadlineMs, () =>
+    const result = await callWithinDeadline(
+      temporal,
+      {
+        deadlineMs: workflowDeadlineMs,
+        unavailable:
+          'The reconciliation is still running; its report will be listed under GET /payments/reconciliation/reports',
+      },
+      () =>
         temporal.workflow.execute(reconciliationWorkflow, {
           workflowId: reconciliationWorkflowId(period),
           taskQueue: paymentsTaskQueue,
           args: [{ period }],
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
-      )
-      .catch((err: unknown) => {
-        if (!isGrpcDeadlineError(err)) throw err;
-        throw serviceUnavailable(
-          'The reconciliation is still running; its report will be listed under GET /payments/reconciliation/reports',
-        );
-      });
+    );
     const report = await reportById(result.reportId);
     if (!report) throw notFound('The reconciliation report was not written');
     res.status(201).json(reportJson(report));

@@ -1,14 +1,10 @@
-import {
-  type Client,
-  isGrpcDeadlineError,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-} from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { refundableOf } from '@kvartirnsk/activities/payments/ledger';
 import type { PaymentsDb } from '@kvartirnsk/activities/payments/schema';
 import type { Money } from '@kvartirnsk/lib/money';
-import { conflict, serviceUnavailable } from '@kvartirnsk/lib/problem';
+import { conflict } from '@kvartirnsk/lib/problem';
+import { callWithinDeadline } from '@kvartirnsk/lib/temporal';
 import { PaymentFailureType, type RefundResult } from '@kvartirnsk/workflows/payments/contract';
 import { refundWorkflow } from '@kvartirnsk/workflows/payments/refund-workflow';
 
@@ -89,12 +85,14 @@ export function createRefundRunner({
           }
           throw err;
         });
-    return temporal.connection.withDeadline(Date.now() + deadlineMs, refund).catch((err: unknown) => {
-      if (!isGrpcDeadlineError(err)) throw err;
-      throw serviceUnavailable(
-        'The refund is under way but not done yet; send the same order again to get its outcome',
-      );
-    });
+    return callWithinDeadline(
+      temporal,
+      {
+        deadlineMs,
+        unavailable: 'The refund is under way but not done yet; send the same order again to get its outcome',
+      },
+      refund,
+    );
   };
 }
 

@@ -1,9 +1,4 @@
-import {
-  type Client,
-  isGrpcDeadlineError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -21,8 +16,9 @@ import { forbidden, requireActor, requireAnyRole } from '@kvartirnsk/lib/identit
 import type { Logger } from '@kvartirnsk/lib/logger';
 import { pushEvents } from '@kvartirnsk/lib/mongo-outbox';
 import { defineRoute, ServiceApi } from '@kvartirnsk/lib/openapi';
-import { badRequest, notFound, ProblemError, problemType, serviceUnavailable } from '@kvartirnsk/lib/problem';
+import { badRequest, notFound, ProblemError, problemType } from '@kvartirnsk/lib/problem';
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
+import { callWithinDeadline } from '@kvartirnsk/lib/temporal';
 import { withoutNul } from '@kvartirnsk/lib/text';
 import {
   ReviewFailureType,
@@ -236,19 +232,24 @@ const pages = pageCursor(z.object({ publishedAt: z.iso.datetime(), id: z.string(
 
 export function createReviewsApp({ models, temporal, logger, onEventsWritten }: ReviewsAppDeps) {
   const { Review, Rating } = models;
-  const withDeadline = <T>(call: () => Promise<T>) =>
-    temporal.connection.withDeadline(Date.now() + WORKFLOW_DEADLINE_MS, call);
+  const callWorkers = <T>(call: () => Promise<T>) =>
+    callWithinDeadline(
+      temporal,
+      {
+        deadlineMs: WORKFLOW_DEADLINE_MS,
+        unavailable: 'Review workers are not answering; try again shortly',
+      },
+      call,
+    );
 
   /** The booking's review window as its workflow holds it, or undefined if the stay opened none. */
   async function windowOf(bookingId: string): Promise<ReviewWindowState | undefined> {
     try {
-      return await withDeadline(() =>
+      return await callWorkers(() =>
         temporal.workflow.getHandle(reviewWindowWorkflowId(bookingId)).query(reviewWindowStateQuery),
       );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
-      if (isGrpcDeadlineError(err))
-        throw serviceUnavailable('Review workers are not answering; try again shortly');
       throw err;
     }
   }
@@ -300,7 +301,7 @@ export function createReviewsApp({ models, temporal, logger, onEventsWritten }: 
     if ((side === 'guest' ? state.guestReview : state.hostReview) !== undefined) throw alreadyReviewed(side);
     const handle = temporal.workflow.getHandle(reviewWindowWorkflowId(bookingId));
     try {
-      return await withDeadline(() =>
+      return await callWorkers(() =>
         side === 'guest'
           ? handle.executeUpdate(submitGuestReviewUpdate, {
               args: [{ authorId: actor.userId, review: review as z.infer<typeof guestReviewSchema> }],
@@ -312,8 +313,6 @@ export function createReviewsApp({ models, temporal, logger, onEventsWritten }: 
     } catch (err) {
       // The window may have closed, or the other request of a double click won, since the state was read.
       if (err instanceof WorkflowNotFoundError) throw windowClosed();
-      if (isGrpcDeadlineError(err))
-        throw serviceUnavailable('Review workers are not answering; try again shortly');
       const failure = err instanceof WorkflowUpdateFailedError ? applicationFailureOf(err) : undefined;
       switch (failure?.type) {
         case ReviewFailureType.ALREADY_REVIEWED:
