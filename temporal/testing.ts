@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
 import { temporal } from '@temporalio/proto';
@@ -31,7 +32,7 @@ async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
     } catch (err) {
       if (attempt >= SERVER_START_ATTEMPTS || !/did not start within/.test(String(err))) throw err;
       // A busy spell passes: three tries back to back all failed once while every core was taken.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await setTimeout(1_000);
     }
   }
 }

@@ -13,7 +13,7 @@ import { metricsRegistry } from '@kvartirnsk/lib/metrics';
 import { sql } from '@kvartirnsk/lib/postgres';
 import { createTestDatabase, eventually, type TestDatabase } from '@kvartirnsk/lib/testing';
 import { BookingFailureType, type BookingRequest } from '@kvartirnsk/workflows/bookings/contract';
-import { createBookingActivities } from './activities';
+import { createBookingActivities, takeListingsTurn } from './activities';
 import { bookingsMigrations, type BookingsDatabase } from './schema';
 
 const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -149,8 +149,7 @@ describe('holdDates', () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const otherHold = testDb.db.transaction().execute(async (trx) => {
-      // The lock the hold takes, which (unlike FOR UPDATE) lets the booking's foreign key check through.
-      await trx.selectFrom('listings').select('id').where('id', '=', 'flat-1').forNoKeyUpdate().execute();
+      await takeListingsTurn(trx, 'flat-1');
       await released;
     });
 

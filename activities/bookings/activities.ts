@@ -22,6 +22,16 @@ import { ACTIVE_BOOKING_STATUSES, type BookingsDb } from './schema';
 
 export const BOOKINGS_EVENT_SOURCE = 'bookings';
 
+/**
+ * Makes holds of one listing's dates take turns, for the rest of the transaction. Concurrent inserts that
+ * conflict on the exclusion constraint can otherwise wait on each other's speculative insertion (ON CONFLICT) and
+ * deadlock: Postgres then aborts one a second, and 50 guests asking for one weekend took a minute. FOR NO KEY
+ * UPDATE, unlike FOR UPDATE, still lets the booking's foreign key check read the row.
+ */
+export async function takeListingsTurn(trx: BookingsDb, listingId: string): Promise<void> {
+  await trx.selectFrom('listings').select('id').where('id', '=', listingId).forNoKeyUpdate().execute();
+}
+
 export interface BookingActivityDeps {
   db: BookingsDb;
   fees: FeeRates;
@@ -85,15 +95,7 @@ export function createBookingActivities({ db, fees }: BookingActivityDeps) {
     async holdDates(request: BookingRequest, quote: BookingQuote): Promise<void> {
       try {
         await db.transaction().execute(async (trx) => {
-          // Holds of one listing's dates take turns on its row. Concurrent inserts that conflict on the
-          // exclusion constraint can otherwise wait on each other's speculative insertion (ON CONFLICT) and
-          // deadlock: Postgres then aborts one a second, and 50 guests asking for one weekend took a minute.
-          await trx
-            .selectFrom('listings')
-            .select('id')
-            .where('id', '=', request.listingId)
-            .forNoKeyUpdate()
-            .execute();
+          await takeListingsTurn(trx, request.listingId);
           const held = await trx
             .insertInto('bookings')
             .values({

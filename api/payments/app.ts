@@ -20,7 +20,13 @@ import {
   workflowsOfBooking,
 } from './finance';
 import { mountPayoutRoutes, payoutRoutes } from './payouts';
-import { createRefundRunner, PAYMENT_WORKFLOW_DEADLINE_MS } from './refunds';
+import { createRefundRunner } from './refunds';
+
+/**
+ * How long a request waits for a refund or reconciliation (provider calls, retried through outages) before it
+ * is told to ask again.
+ */
+const PAYMENT_WORKFLOW_DEADLINE_MS = 30_000;
 
 /** How old a signed webhook may be; older ones are refused as possible replays (Stripe's default). */
 const WEBHOOK_TOLERANCE_SECONDS = 300;

@@ -83,7 +83,7 @@ it('answers 503 with Retry-After while the refund is not done, and the same orde
   expect(waiting.body.detail).toMatch(/send the same order again/);
   expect(await transactionKindsOf(testDb.db, bookingId)).toEqual(['capture']);
 
-  const pool = await startPaymentPool(queue, testDb, provider);
+  const pool = await startPaymentPool(queue, testDb, stack.stripe);
   try {
     const done = await send(appOn());
 

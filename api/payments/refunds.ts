@@ -21,12 +21,6 @@ const exceeds = (left: number) =>
   conflict('exceeds-refundable', `At most ${left} kopecks of this payment can still be refunded`);
 
 /**
- * How long a request waits for a refund or reconciliation (provider calls, retried through outages) before it
- * is told to ask again.
- */
-export const PAYMENT_WORKFLOW_DEADLINE_MS = 30_000;
-
-/**
  * Runs a RefundWorkflow for an order from finance or an admin and waits for it. A repeated order attaches to
  * the refund already under way or done; one the capture cannot cover is a 409, whether the early check sees it
  * or the refund activity's locked check does (two orders racing). One not done by the deadline is a 503: the
@@ -36,12 +30,13 @@ export function createRefundRunner({
   db,
   temporal,
   paymentsTaskQueue,
-  deadlineMs = PAYMENT_WORKFLOW_DEADLINE_MS,
+  deadlineMs,
 }: {
   db: PaymentsDb;
   temporal: Client;
   paymentsTaskQueue: string;
-  deadlineMs?: number;
+  /** How long the caller waits for the refund before a 503. */
+  deadlineMs: number;
 }) {
   return async function runRefund(order: RefundOrder): Promise<RefundResult> {
     const { paymentIntentId, refundable } = await refundableOf(db, order.bookingId);

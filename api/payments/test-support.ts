@@ -36,20 +36,17 @@ export interface PaymentsApiStack {
   close(): Promise<void>;
 }
 
-const stripeBehind = (provider: StripeFaultProxy) =>
-  createStripe({ ...loadConfig(stripeConfigShape), STRIPE_API_BASE: provider.url });
-
-/** The payment pool on `queue`, calling the provider through `provider` and posting to `testDb`'s ledger. */
+/** The payment pool on `queue`, calling the provider with `stripe` and posting to `testDb`'s ledger. */
 export async function startPaymentPool(
   queue: string,
   testDb: TestDatabase<PaymentsDatabase>,
-  provider: StripeFaultProxy,
+  stripe: Stripe,
 ): Promise<{ stop(): Promise<void> }> {
   return startTestWorkers([
     {
       taskQueue: queue,
       workflowBundle: await bundleWorkflows('@kvartirnsk/workflows/payments/index'),
-      activities: createPaymentActivities({ stripe: stripeBehind(provider), db: testDb.db }),
+      activities: createPaymentActivities({ stripe, db: testDb.db }),
     },
   ]);
 }
@@ -57,10 +54,11 @@ export async function startPaymentPool(
 export async function startPaymentsApiStack(name: string): Promise<PaymentsApiStack> {
   const queue = `payments-${name}-${randomBytes(4).toString('hex')}`;
   const testDb = await createTestDatabase<PaymentsDatabase>(`payments_${name}`, paymentsMigrations);
-  const provider = await startStripeFaultProxy(loadConfig(stripeConfigShape).STRIPE_API_BASE);
-  const stripe = stripeBehind(provider);
+  const stripeConfig = loadConfig(stripeConfigShape);
+  const provider = await startStripeFaultProxy(stripeConfig.STRIPE_API_BASE);
+  const stripe = createStripe({ ...stripeConfig, STRIPE_API_BASE: provider.url });
   const temporal = await connectTestClient();
-  const workers = await startPaymentPool(queue, testDb, provider);
+  const workers = await startPaymentPool(queue, testDb, stripe);
   const app = createPaymentsApp({
     db: testDb.db,
     temporal,
