@@ -148,25 +148,34 @@ describe('holdDates', () => {
     const quote = await run(activities.quoteStay, r);
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
+    let turnTaken!: () => void;
+    const otherHasTurn = new Promise<void>((resolve) => (turnTaken = resolve));
     const otherHold = testDb.db.transaction().execute(async (trx) => {
       await takeListingsTurn(trx, 'flat-1');
+      turnTaken();
       await released;
     });
+    // The other transaction holds the turn before this hold asks for it, or the hold could simply go first.
+    await otherHasTurn;
 
     const holding = run(activities.holdDates, r, quote);
 
-    await eventually(
-      () =>
-        sql<{ waiting: number }>`
-          SELECT count(*)::int AS waiting FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(testDb.db),
-      (result) => result.rows[0]!.waiting === 1,
-    );
-    expect(
-      await testDb.db.selectFrom('bookings').select('id').where('id', '=', r.bookingId).execute(),
-    ).toEqual([]);
-    release();
-    await otherHold;
+    try {
+      await eventually(
+        () =>
+          sql<{ waiting: number }>`
+            SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(testDb.db),
+        (result) => result.rows[0]!.waiting === 1,
+      );
+      expect(
+        await testDb.db.selectFrom('bookings').select('id').where('id', '=', r.bookingId).execute(),
+      ).toEqual([]);
+    } finally {
+      // Released whatever happened above, so a failure here does not hold up every later hold of the listing.
+      release();
+      await otherHold;
+    }
     await holding;
     expect(
       await testDb.db.selectFrom('bookings').select('id').where('id', '=', r.bookingId).execute(),
