@@ -55,6 +55,7 @@ it('holds every invariant', () => {
       'no-double-capture-refund-or-payout',
       'ledger-balances',
       'booking-balances-to-the-kopeck',
+      'no-deadlocks',
       'reconciliation-clean',
       'outbox-relayed',
       'analytics-agrees-with-bookings',

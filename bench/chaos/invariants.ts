@@ -285,6 +285,7 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
   );
 
   results.push(await bookingBalances(input, kindsByBooking));
+  results.push(await noDeadlocks({ bookings: bookingsDb, payments: paymentsDb }));
 
   if (input.reconciliation) {
     const { reconciliation } = input;
@@ -299,6 +300,35 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
     });
   }
   return results;
+}
+
+/**
+ * Deadlocks do not lose data (Postgres aborts one side and the activity retries), but each costs a second
+ * (`deadlock_timeout`) and a retry, and concurrent holds of one listing once deadlocked dozens of times a run.
+ * Postgres counts them per database, across the run's restart (a fast shutdown keeps the counters).
+ */
+export async function noDeadlocks(
+  databases: Record<string, Pick<Kysely<unknown>, 'getExecutor'>>,
+): Promise<InvariantResult> {
+  const counts = await Promise.all(
+    Object.entries(databases).map(async ([name, db]) => {
+      const { rows } = await sql<{ deadlocks: string }>`
+        SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`.execute(db);
+      return { name, deadlocks: Number(rows[0]?.deadlocks ?? 0) };
+    }),
+  );
+  const violations = counts.reduce((sum, { deadlocks }) => sum + deadlocks, 0);
+  return {
+    name: 'no-deadlocks',
+    description:
+      "Postgres detected no deadlock in the run's bookings and payments databases (pg_stat_database)",
+    ok: violations === 0,
+    checked: counts.length,
+    violations,
+    examples: counts
+      .filter(({ deadlocks }) => deadlocks > 0)
+      .map(({ name, deadlocks }) => `${name}: ${deadlocks}`),
+  };
 }
 
 /**
