@@ -59,6 +59,7 @@ import {
   publishedPageSchema,
 } from './openapi';
 import { PHOTO_FIELD, PHOTO_FILE_PATTERN, type PhotoStorage, photoProblem, processPhoto } from './photos';
+import { mountSavedListingsRoutes } from './saved';
 
 /** How long a call into Temporal may take before we say the service is degraded. */
 const WORKFLOW_DEADLINE_MS = 10_000;
@@ -485,6 +486,9 @@ export function createListingsApp({
           ),
         );
       });
+
+      // Before `/listings/:id`, which would take `/listings/saved`.
+      mountSavedListingsRoutes(api, app, { Listing });
 
       api.mount(app, listingsRoutes.mine, async (req, res) => {
         const actor = requireAnyRole(req, 'host');

@@ -1,0 +1,178 @@
+import type { Express } from 'express';
+import { type Connection, Schema } from 'mongoose';
+import { z } from 'zod';
+import type { ListingDocument, ListingModel } from '@kvartirnsk/activities/listings/listing';
+import { publishedListingSchema } from '@kvartirnsk/lib/listing-events';
+import { requireActor } from '@kvartirnsk/lib/identity';
+import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
+import { pageCursor } from '@kvartirnsk/lib/page-cursor';
+import { conflict, notFound } from '@kvartirnsk/lib/problem';
+
+/**
+ * Saved listings ("Избранное"): the flats a signed-in user keeps to come back to. One document per user and
+ * listing, whose id is both, so saving twice is one write and needs no unique index to stay single.
+ */
+
+/** Enough for anyone planning trips; a bound keeps one account from growing without end. */
+export const MAX_SAVED_LISTINGS = 500;
+
+interface SavedListingDocument {
+  _id: string;
+  userId: string;
+  listingId: string;
+  savedAt: Date;
+}
+
+const savedListingSchema = new Schema<SavedListingDocument>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    listingId: { type: String, required: true },
+    savedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+// A user's list, newest first, in keyset pages.
+savedListingSchema.index({ userId: 1, savedAt: -1, listingId: -1 });
+
+export function savedListingModel(connection: Connection) {
+  return connection.model<SavedListingDocument>('SavedListing', savedListingSchema, 'saved_listings');
+}
+
+const savedId = (userId: string, listingId: string) => `${userId}:${listingId}`;
+
+const savedCursor = pageCursor(z.object({ savedAt: z.iso.datetime(), listingId: z.uuid() }).strict());
+
+export const savedListingSchemaForApi = z.object({
+  listingId: z.uuid(),
+  savedAt: z.iso.datetime(),
+  /** The listing as guests see it; null while it is not published (its host took it off, or it is re-checked). */
+  listing: publishedListingSchema.nullable(),
+});
+
+export const savedPageSchema = z.object({
+  items: z.array(savedListingSchemaForApi),
+  /** The cursor for the next page; null on the last one. */
+  next: z.string().nullable(),
+});
+
+const listingIdParam = z.object({ id: z.uuid() }).strict();
+
+export const savedListingsRoutes = {
+  list: defineRoute({
+    method: 'get',
+    path: '/listings/saved',
+    operationId: 'listSavedListings',
+    summary: "The caller's saved listings, newest first, or which of the given listings the caller saved",
+    security: 'bearer',
+    query: z
+      .object({
+        cursor: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        ids: z
+          .string()
+          .describe('Only these listings (up to 100 ids, comma-separated): which of them are saved')
+          .transform((value) => value.split(','))
+          .pipe(z.array(z.uuid()).min(1).max(100))
+          .optional(),
+      })
+      .strict(),
+    responses: { 200: savedPageSchema },
+  }),
+  save: defineRoute({
+    method: 'put',
+    path: '/listings/:id/saved',
+    operationId: 'saveListing',
+    summary: 'Save a published listing to come back to (saving it again changes nothing)',
+    security: 'bearer',
+    params: listingIdParam,
+    responses: { 204: null },
+    problems: [404, 409],
+  }),
+  unsave: defineRoute({
+    method: 'delete',
+    path: '/listings/:id/saved',
+    operationId: 'unsaveListing',
+    summary: 'Take a listing off the saved ones (whether or not it was saved)',
+    security: 'bearer',
+    params: listingIdParam,
+    responses: { 204: null },
+  }),
+};
+
+export function mountSavedListingsRoutes(
+  api: ServiceApi,
+  app: Express,
+  { Listing }: { Listing: ListingModel },
+) {
+  const SavedListing = savedListingModel(Listing.db);
+
+  api.mount(app, savedListingsRoutes.list, async (req, res) => {
+    const { userId } = requireActor(req);
+    const { cursor, limit, ids } = savedListingsRoutes.list.query(req);
+    const after = cursor ? savedCursor.decode(cursor) : undefined;
+    const saved = await SavedListing.find({
+      userId,
+      ...(ids ? { listingId: { $in: ids } } : {}),
+      ...(after
+        ? {
+            $or: [
+              { savedAt: { $lt: new Date(after.savedAt) } },
+              { savedAt: new Date(after.savedAt), listingId: { $lt: after.listingId } },
+            ],
+          }
+        : {}),
+    })
+      .sort({ savedAt: -1, listingId: -1 })
+      .limit(limit + 1)
+      .lean<SavedListingDocument[]>();
+    const shown = saved.slice(0, limit);
+    const listings = await Listing.find({ _id: { $in: shown.map((entry) => entry.listingId) } })
+      .select({ published: 1 })
+      .lean<Array<Pick<ListingDocument, '_id' | 'published'>>>();
+    const publishedById = new Map(listings.map((listing) => [listing._id, listing.published]));
+    const last = shown.at(-1);
+    res.json({
+      items: shown.map((entry) => ({
+        listingId: entry.listingId,
+        savedAt: entry.savedAt.toISOString(),
+        listing: publishedById.get(entry.listingId) ?? null,
+      })),
+      next:
+        saved.length > limit && last
+          ? savedCursor.encode({ savedAt: last.savedAt.toISOString(), listingId: last.listingId })
+          : null,
+    });
+  });
+
+  api.mount(app, savedListingsRoutes.save, async (req, res) => {
+    const { userId } = requireActor(req);
+    const { id } = savedListingsRoutes.save.params(req);
+    const listing = await Listing.findById(id)
+      .select({ published: 1 })
+      .lean<Pick<ListingDocument, 'published'>>();
+    if (!listing?.published) throw notFound(`No published listing ${id}`);
+    const _id = savedId(userId, id);
+    if (await SavedListing.exists({ _id })) {
+      res.status(204).end();
+      return;
+    }
+    // Checked before the write, so two saves at once can pass the bound by one: a bound, not a balance.
+    if ((await SavedListing.countDocuments({ userId })) >= MAX_SAVED_LISTINGS)
+      throw conflict('saved-limit', `At most ${MAX_SAVED_LISTINGS} listings can be saved; remove some first`);
+    // An upsert that only sets on insert: a save racing this one leaves the first save time.
+    await SavedListing.updateOne(
+      { _id },
+      { $setOnInsert: { userId, listingId: id, savedAt: new Date() } },
+      { upsert: true },
+    );
+    res.status(204).end();
+  });
+
+  api.mount(app, savedListingsRoutes.unsave, async (req, res) => {
+    const { userId } = requireActor(req);
+    const { id } = savedListingsRoutes.unsave.params(req);
+    await SavedListing.deleteOne({ _id: savedId(userId, id) });
+    res.status(204).end();
+  });
+}
