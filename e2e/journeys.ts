@@ -190,6 +190,30 @@ export const journeys: Journey[] = [
     },
   },
   {
+    name: 'a guest saves a flat, finds it under Избранное, and takes it off there',
+    async run(browser) {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await signUp(page, newAccount());
+      const listingPage = `/listings/${await demoListingId(REQUEST_LISTING)}`;
+      await page.goto(listingPage);
+      assert.equal(await page.getByTestId('save-listing').getAttribute('aria-pressed'), 'false');
+      await page.getByTestId('save-listing').click();
+      await page.locator('[data-testid="save-listing"][aria-pressed="true"]').waitFor();
+      await page.getByRole('link', { name: 'Избранное' }).first().click();
+      await page.waitForURL('**/saved');
+      assert.deepEqual(await page.getByTestId('saved-title').allInnerTexts(), [
+        DEMO_LISTINGS[REQUEST_LISTING].fields.title,
+      ]);
+      await screenshot(page, 'saved');
+      await page.getByTestId('remove-saved').click();
+      await page.getByText('Здесь будут объявления, которые вы сохраните').waitFor();
+      await page.goto(listingPage);
+      assert.equal(await page.getByTestId('save-listing').getAttribute('aria-pressed'), 'false');
+      await context.close();
+    },
+  },
+  {
     name: 'renter requests to book, the host approves in another browser, the renter sees it confirmed live',
     async run(browser) {
       const renterContext = await newContext(browser);

@@ -84,6 +84,10 @@ const byType: Record<string, Record<Locale, string>> = {
     en: 'The listing was changed at the same time. Reload the page and try again.',
   },
   'too-many-photos': { ru: 'Фотографий уже слишком много (не больше 30).', en: 'There are too many photos already (30 at most).' },
+  'saved-limit': {
+    ru: 'В избранном уже 500 объявлений. Уберите какие-нибудь, чтобы сохранить новое.',
+    en: 'You have saved 500 listings already. Remove some to save another.',
+  },
   'not-published': { ru: 'Объявление и так не опубликовано.', en: 'The listing is not published.' },
   'no-review-window': {
     ru: 'Отзыв можно оставить только после завершённой поездки.',

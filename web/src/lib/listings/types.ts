@@ -31,6 +31,18 @@ export interface PublishedListing {
   calendarBlocks: { from: string; to: string }[];
 }
 
+// A signed-in user's saved listings (api/listings/saved.ts); `listing` is null while it is not published.
+export interface SavedListing {
+  listingId: string;
+  savedAt: string;
+  listing: PublishedListing | null;
+}
+
+export interface SavedPage {
+  items: SavedListing[];
+  next: string | null;
+}
+
 // The listings service's host and admin view (api/listings/openapi.ts `ListingView`).
 
 // One list for the service and the forms: the listing contract's.

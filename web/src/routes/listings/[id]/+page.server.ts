@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
 import type { BookingState } from '#lib/bookings/types.ts';
 import { addDays } from '#lib/format.ts';
-import type { PublishedListing } from '#lib/listings/types.ts';
+import type { PublishedListing, SavedPage } from '#lib/listings/types.ts';
 import type { Sent } from '#lib/messaging/types.ts';
 import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError } from '#lib/server/gateway.ts';
@@ -31,6 +31,17 @@ export const load: PageServerLoad = async (event) => {
   });
   // Profiles are for signed-in users: visitors see the listing without its host's.
   const host = listing && event.locals.user ? ((await profileOf(event, listing.hostId)) ?? null) : null;
+  // Whether the reader saved it; null (no button) for visitors, or while the listings service is away.
+  const saved =
+    listing && event.locals.user
+      ? await api<SavedPage>(event, `/api/listings/saved?ids=${encodeURIComponent(id)}`).then(
+          (page) => page.items.length > 0,
+          (err: unknown) => {
+            if (err instanceof ApiError) return null;
+            throw err;
+          },
+        )
+      : null;
   const today = new Date().toISOString().slice(0, 10);
   const query = event.url.searchParams;
   return {
@@ -38,6 +49,7 @@ export const load: PageServerLoad = async (event) => {
     listing,
     host,
     reviews,
+    saved,
     today,
     // The bookings API takes a check-in from yesterday (UTC) on: "tonight" for a guest behind UTC, or the
     // night already under way for one arriving after midnight.
@@ -53,7 +65,21 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
+async function setSaved(event: Parameters<Actions[string]>[0], saved: boolean) {
+  requireUser(event);
+  try {
+    await api(event, `/api/listings/${encodeURIComponent(event.params.id)}/saved`, {
+      method: saved ? 'PUT' : 'DELETE',
+    });
+  } catch (err) {
+    return actionFailure(err, event.locals.locale, { form: 'save' });
+  }
+  return { saved };
+}
+
 export const actions: Actions = {
+  save: (event) => setSaved(event, true),
+  unsave: (event) => setSaved(event, false),
   ask: async (event) => {
     requireUser(event);
     const text = String((await event.request.formData()).get('text') ?? '').trim();
