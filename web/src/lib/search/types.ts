@@ -55,6 +55,11 @@ export interface SearchResult {
   map?: { pins: { id: string; location: GeoPoint; nightlyPrice: Money }[]; pinsTruncated: boolean };
 }
 
+/** A search as the page shows it: with the listings found that the reader saved. */
+export interface SearchPage extends SearchResult {
+  savedIds: string[];
+}
+
 /** The search the page shows, as it travels in the page URL. */
 export const SEARCH_PARAMS = [
   'q',

@@ -1,4 +1,4 @@
-import type { PublishedListing } from '#lib/listings/types.ts';
+import type { PublishedListing, SavedListing } from '#lib/listings/types.ts';
 import type { PublicProfile } from '#lib/users/types.ts';
 import { api, ApiError, type CallContext } from './gateway.ts';
 
@@ -46,4 +46,15 @@ export function publishedListingsOf(ctx: CallContext, listingIds: Iterable<strin
     (query) => `/api/listings/published?${query}&limit=${IDS_PER_CALL}`,
     (listing) => listing.listingId,
   );
+}
+
+/** Which of these listings the signed-in reader saved. */
+export async function savedAmong(ctx: CallContext, listingIds: Iterable<string>): Promise<Set<string>> {
+  const saved = await byIds<SavedListing>(
+    ctx,
+    listingIds,
+    (query) => `/api/listings/saved?${query}&limit=${IDS_PER_CALL}`,
+    (entry) => entry.listingId,
+  );
+  return new Set(saved.keys());
 }

@@ -1,6 +1,7 @@
 import { parseRoubles } from '#lib/format.ts';
-import { SEARCH_PARAMS, type SearchResult } from '#lib/search/types.ts';
+import { SEARCH_PARAMS, type SearchPage, type SearchResult } from '#lib/search/types.ts';
 import { api, type CallContext } from './gateway.ts';
+import { savedAmong } from './lookups.ts';
 
 /**
  * The gateway's search query from the page's own: prices typed in roubles become kopecks, the city name is
@@ -27,6 +28,15 @@ export function searchQueryFrom(pageParams: URLSearchParams): URLSearchParams {
   return query;
 }
 
-export function searchListings(ctx: CallContext, pageParams: URLSearchParams): Promise<SearchResult> {
-  return api<SearchResult>(ctx, `/api/search/listings?${searchQueryFrom(pageParams)}`, { anonymous: true });
+/** The search, and which of the listings found a signed-in reader saved (none for visitors). */
+export async function searchListings(
+  ctx: CallContext,
+  pageParams: URLSearchParams,
+  signedIn: boolean,
+): Promise<SearchPage> {
+  const result = await api<SearchResult>(ctx, `/api/search/listings?${searchQueryFrom(pageParams)}`, {
+    anonymous: true,
+  });
+  const saved = signedIn ? await savedAmong(ctx, result.items.map((item) => item.id)) : new Set<string>();
+  return { ...result, savedIds: [...saved] };
 }

@@ -1,7 +1,7 @@
 import { describeProblem } from '#lib/problem.ts';
 import { api, ApiError } from '#lib/server/gateway.ts';
 import { searchListings } from '#lib/server/search.ts';
-import { SEARCH_PARAMS, type Bounds, type City, type SearchResult } from '#lib/search/types.ts';
+import { SEARCH_PARAMS, type Bounds, type City, type SearchPage } from '#lib/search/types.ts';
 import type { PageServerLoad } from './$types';
 
 /** Central Moscow, for a search that names no place. */
@@ -30,10 +30,10 @@ export const load: PageServerLoad = async (event) => {
   bounds ??= DEFAULT_BOUNDS;
   for (const [edge, value] of Object.entries(bounds)) params.set(edge, String(value));
 
-  let result: SearchResult | null = null;
+  let result: SearchPage | null = null;
   let searchError: string | null = null;
   try {
-    result = await searchListings(event, params);
+    result = await searchListings(event, params, event.locals.user !== null);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     searchError = describeProblem(err.problem, event.locals.locale).message;

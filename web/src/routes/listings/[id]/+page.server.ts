@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
 import type { BookingState } from '#lib/bookings/types.ts';
 import { addDays } from '#lib/format.ts';
-import type { PublishedListing, SavedPage } from '#lib/listings/types.ts';
+import type { PublishedListing } from '#lib/listings/types.ts';
 import type { Sent } from '#lib/messaging/types.ts';
 import type { ReviewPage } from '#lib/reviews/types.ts';
 import { api, ApiError } from '#lib/server/gateway.ts';
 import { actionFailure, requireUser } from '#lib/server/guard.ts';
-import { profileOf } from '#lib/server/lookups.ts';
+import { profileOf, savedAmong } from '#lib/server/lookups.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -31,17 +31,8 @@ export const load: PageServerLoad = async (event) => {
   });
   // Profiles are for signed-in users: visitors see the listing without its host's.
   const host = listing && event.locals.user ? ((await profileOf(event, listing.hostId)) ?? null) : null;
-  // Whether the reader saved it; null (no button) for visitors, or while the listings service is away.
-  const saved =
-    listing && event.locals.user
-      ? await api<SavedPage>(event, `/api/listings/saved?ids=${encodeURIComponent(id)}`).then(
-          (page) => page.items.length > 0,
-          (err: unknown) => {
-            if (err instanceof ApiError) return null;
-            throw err;
-          },
-        )
-      : null;
+  // Whether the reader saved it; null (no button) for visitors.
+  const saved = listing && event.locals.user ? (await savedAmong(event, [id])).has(id) : null;
   const today = new Date().toISOString().slice(0, 10);
   const query = event.url.searchParams;
   return {

@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 // The map's re-search as it moves: the page asks here, and this asks the gateway.
 export const GET: RequestHandler = async (event) => {
   try {
-    return json(await searchListings(event, event.url.searchParams));
+    return json(await searchListings(event, event.url.searchParams, event.locals.user !== null));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     return json(describeProblem(err.problem, event.locals.locale), { status: err.status });
