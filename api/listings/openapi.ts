@@ -55,6 +55,19 @@ export const publishedPageSchema = z.object({
   next: z.string().nullable(),
 });
 
+export const savedListingViewSchema = z.object({
+  listingId: z.uuid(),
+  savedAt: z.iso.datetime(),
+  /** The listing as guests see it; null while it is not published (its host took it off, or it is re-checked). */
+  listing: publishedListingSchema.nullable(),
+});
+
+export const savedPageSchema = z.object({
+  items: z.array(savedListingViewSchema),
+  /** The cursor for the next page; null on the last one. */
+  next: z.string().nullable(),
+});
+
 /** Guests get the published listing; its host and admins get the full view. */
 export const listingReadSchema = z.union([listingViewSchema, publishedListingSchema]);
 
@@ -62,4 +75,5 @@ export const listingsComponents = {
   ListingView: listingViewSchema,
   PublishedListing: publishedListingSchema,
   Moderation: moderationViewSchema,
+  SavedListing: savedListingViewSchema,
 };

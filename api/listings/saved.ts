@@ -2,11 +2,11 @@ import type { Express } from 'express';
 import { type Connection, Schema } from 'mongoose';
 import { z } from 'zod';
 import type { ListingDocument, ListingModel } from '@kvartirnsk/activities/listings/listing';
-import { publishedListingSchema } from '@kvartirnsk/lib/listing-events';
 import { requireActor } from '@kvartirnsk/lib/identity';
 import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { conflict, notFound } from '@kvartirnsk/lib/problem';
+import { savedPageSchema } from './openapi';
 
 /**
  * Saved listings ("Избранное"): the flats a signed-in user keeps to come back to. One document per user and
@@ -42,19 +42,6 @@ export function savedListingModel(connection: Connection) {
 const savedId = (userId: string, listingId: string) => `${userId}:${listingId}`;
 
 const savedCursor = pageCursor(z.object({ savedAt: z.iso.datetime(), listingId: z.uuid() }).strict());
-
-export const savedListingSchemaForApi = z.object({
-  listingId: z.uuid(),
-  savedAt: z.iso.datetime(),
-  /** The listing as guests see it; null while it is not published (its host took it off, or it is re-checked). */
-  listing: publishedListingSchema.nullable(),
-});
-
-export const savedPageSchema = z.object({
-  items: z.array(savedListingSchemaForApi),
-  /** The cursor for the next page; null on the last one. */
-  next: z.string().nullable(),
-});
 
 const listingIdParam = z.object({ id: z.uuid() }).strict();
 
