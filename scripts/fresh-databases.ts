@@ -2,11 +2,13 @@ import { Connection, WorkflowClient, WorkflowNotFoundError } from '@temporalio/c
 import { createSearchClient } from '@kvartirnsk/lib/elasticsearch';
 import { connectMongo } from '@kvartirnsk/lib/mongo';
 import { dropDatabase, ensureDatabase } from '@kvartirnsk/lib/postgres';
+import { Redis } from '@kvartirnsk/lib/redis';
 
 // Empty databases for a run of the whole app beside the development stack (scripts/test's browser journeys and
 // API fuzzing): every Postgres and MongoDB database named in the environment is dropped and the Postgres ones
 // created again, the search index (SEARCH_INDEX, an alias, and the indices behind it) deleted for the search
-// service to create afresh, so no state of an earlier run (a blocked demo account, a half-made listing) leaks into this one.
+// service to create afresh, the run's Redis keys (REDIS_KEY_PREFIX: sessions, rate limits, sign-in lockouts the
+// last run's fuzzing earned) deleted, so no state of an earlier run (a blocked demo account, a half-made listing) leaks into this one.
 // The run has a Temporal namespace of its own: workflows an earlier run left running there (a request waiting for
 // its host, a stay waiting for check-out) are terminated, or they would wake up against the new databases.
 async function main() {
@@ -27,9 +29,10 @@ async function main() {
     await connection.close();
   }
   const searchIndices = await deleteSearchIndex();
+  const redisKeys = await deleteRedisKeys();
   const terminated = await terminateRunningWorkflows();
   console.log(
-    `${terminated} running workflows terminated; fresh databases: ${[...postgres.map((url) => new URL(url).pathname.slice(1)), ...mongo, ...searchIndices].join(', ')}`,
+    `${terminated} running workflows terminated, ${redisKeys} Redis keys deleted; fresh databases: ${[...postgres.map((url) => new URL(url).pathname.slice(1)), ...mongo, ...searchIndices].join(', ')}`,
   );
 }
 
@@ -47,6 +50,24 @@ async function deleteSearchIndex(): Promise<string[]> {
     return indices;
   } finally {
     await client.close();
+  }
+}
+
+async function deleteRedisKeys(): Promise<number> {
+  const prefix = process.env.REDIS_KEY_PREFIX;
+  // The development stack's own keys ('kv:') are never the run's.
+  if (!prefix || prefix === 'kv:') throw new Error("REDIS_KEY_PREFIX must name the run's own prefix");
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    let deleted = 0;
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<
+      string[]
+    >) {
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    }
+    return deleted;
+  } finally {
+    redis.disconnect();
   }
 }
 
