@@ -190,7 +190,7 @@ export const journeys: Journey[] = [
     },
   },
   {
-    name: 'a guest saves a flat from the search results, finds it under Избранное, takes it off, saves it from its page',
+    name: 'a guest saves a flat from the search results, finds it under Избранное, takes it off, saves it from its page; its host sees the count',
     async run(browser) {
       const context = await newContext(browser);
       const page = await context.newPage();
@@ -211,12 +211,22 @@ export const journeys: Journey[] = [
       await page.getByRole('button', { name: `Убрать: ${title}` }).click();
       await page.getByText('Здесь будут объявления, которые вы сохраните').waitFor();
 
-      await page.goto(`/listings/${await demoListingId(REQUEST_LISTING)}`);
+      const listingId = await demoListingId(REQUEST_LISTING);
+      await page.goto(`/listings/${listingId}`);
       assert.equal(await page.getByTestId('save-listing').getAttribute('aria-pressed'), 'false');
       await page.getByTestId('save-listing').click();
       await page.locator('[data-testid="save-listing"][aria-pressed="true"]').waitFor();
       await page.goto('/saved');
       assert.deepEqual(await page.getByTestId('saved-title').allInnerTexts(), [title]);
+
+      // Its host sees how many guests keep it.
+      const hostContext = await newContext(browser);
+      const host = await hostContext.newPage();
+      await signIn(host, OLEG);
+      await host.goto('/host/listings');
+      const card = host.locator(`[data-testid="my-listing"][data-listing-id="${listingId}"]`);
+      assert.equal(await card.getByTestId('listing-saves').innerText(), '♥ в избранном у гостей: 1');
+      await hostContext.close();
       await context.close();
     },
   },

@@ -68,6 +68,11 @@ export const savedPageSchema = z.object({
   next: z.string().nullable(),
 });
 
+export const savedCountsSchema = z.object({
+  /** Per listing asked for (and visible to the caller), how many users saved it. */
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+});
+
 /** Guests get the published listing; its host and admins get the full view. */
 export const listingReadSchema = z.union([listingViewSchema, publishedListingSchema]);
 

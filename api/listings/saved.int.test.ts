@@ -45,11 +45,15 @@ afterAll(async () => {
 const guest = () => identityHeaders({ userId: `guest-${randomUUID()}`, roles: ['guest'] });
 
 /** A listing as the moderation workers leave it: published, or (`published: false`) a draft only. */
-async function listing({ published = true, title = 'Квартира у парка' } = {}): Promise<string> {
+async function listing({
+  published = true,
+  title = 'Квартира у парка',
+  hostId = 'host-1',
+} = {}): Promise<string> {
   const id = randomUUID();
   const snapshot = publishedListingSchema.parse({
     listingId: id,
-    hostId: 'host-1',
+    hostId,
     revision: 1,
     type: 'flat',
     title,
@@ -62,7 +66,7 @@ async function listing({ published = true, title = 'Квартира у парк
   });
   await Listing.create({
     _id: id,
-    hostId: 'host-1',
+    hostId,
     draft: {},
     photos: [],
     revision: 1,
@@ -172,6 +176,32 @@ it(`saves at most ${MAX_SAVED_LISTINGS} listings`, async () => {
 
   expect(res.status).toBe(409);
   expect(res.body.type).toMatch(/saved-limit$/);
+});
+
+it('tells a host how many saved each of their listings, and nothing about the listings of others', async () => {
+  const hostId = `host-${randomUUID()}`;
+  const host = identityHeaders({ userId: hostId, roles: ['guest', 'host'] });
+  const [popular, quiet, others] = [
+    await listing({ hostId }),
+    await listing({ hostId }),
+    await listing({ hostId: 'someone-else' }),
+  ];
+  for (const guestHeaders of [guest(), guest(), guest()]) await save(guestHeaders, popular);
+  await save(guest(), others);
+  const counts = (headers: Record<string, string>) =>
+    request(app)
+      .get('/listings/saved/counts')
+      .query({ ids: [popular, quiet, others].join(',') })
+      .set(headers);
+
+  const asHost = await counts(host);
+  const asAdmin = await counts(identityHeaders({ userId: 'admin-1', roles: ['admin'] }));
+  const asGuest = await counts(guest());
+
+  expect(asHost.status).toBe(200);
+  expect(asHost.body.counts).toEqual({ [popular]: 3, [quiet]: 0 });
+  expect(asAdmin.body.counts).toEqual({ [popular]: 3, [quiet]: 0, [others]: 1 });
+  expect(asGuest.status).toBe(403);
 });
 
 it('answers bad input with a problem naming the field, and asks for a signed-in user', async () => {

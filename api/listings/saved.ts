@@ -2,11 +2,11 @@ import type { Express } from 'express';
 import { type Connection, Schema } from 'mongoose';
 import { z } from 'zod';
 import type { ListingDocument, ListingModel } from '@kvartirnsk/activities/listings/listing';
-import { requireActor } from '@kvartirnsk/lib/identity';
+import { hasRole, requireActor, requireAnyRole } from '@kvartirnsk/lib/identity';
 import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { conflict, notFound } from '@kvartirnsk/lib/problem';
-import { savedPageSchema } from './openapi';
+import { savedCountsSchema, savedPageSchema } from './openapi';
 
 /**
  * Saved listings ("Избранное"): the flats a signed-in user keeps to come back to. One document per user and
@@ -34,6 +34,8 @@ const savedListingSchema = new Schema<SavedListingDocument>(
 );
 // A user's list, newest first, in keyset pages.
 savedListingSchema.index({ userId: 1, savedAt: -1, listingId: -1 });
+// How many saved a listing, for its host.
+savedListingSchema.index({ listingId: 1 });
 
 export function savedListingModel(connection: Connection) {
   return connection.model<SavedListingDocument>('SavedListing', savedListingSchema, 'saved_listings');
@@ -44,6 +46,11 @@ const savedId = (userId: string, listingId: string) => `${userId}:${listingId}`;
 const savedCursor = pageCursor(z.object({ savedAt: z.iso.datetime(), listingId: z.uuid() }).strict());
 
 const listingIdParam = z.object({ id: z.uuid() }).strict();
+
+const listingIdsQuery = z
+  .string()
+  .transform((value) => value.split(','))
+  .pipe(z.array(z.uuid()).min(1).max(100));
 
 export const savedListingsRoutes = {
   list: defineRoute({
@@ -56,15 +63,24 @@ export const savedListingsRoutes = {
       .object({
         cursor: z.string().max(200).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(20),
-        ids: z
-          .string()
+        ids: listingIdsQuery
           .describe('Only these listings (up to 100 ids, comma-separated): which of them are saved')
-          .transform((value) => value.split(','))
-          .pipe(z.array(z.uuid()).min(1).max(100))
           .optional(),
       })
       .strict(),
     responses: { 200: savedPageSchema },
+  }),
+  counts: defineRoute({
+    method: 'get',
+    path: '/listings/saved/counts',
+    operationId: 'countListingSaves',
+    summary: 'How many users saved each of the given listings: its host sees their own, admins any',
+    security: 'bearer',
+    query: z
+      .object({ ids: listingIdsQuery.describe('The listings (up to 100 ids, comma-separated)') })
+      .strict(),
+    responses: { 200: savedCountsSchema },
+    problems: [403],
   }),
   save: defineRoute({
     method: 'put',
@@ -130,6 +146,25 @@ export function mountSavedListingsRoutes(
           ? savedCursor.encode({ savedAt: last.savedAt.toISOString(), listingId: last.listingId })
           : null,
     });
+  });
+
+  api.mount(app, savedListingsRoutes.counts, async (req, res) => {
+    const actor = requireAnyRole(req, 'host', 'admin');
+    const { ids } = savedListingsRoutes.counts.query(req);
+    // Others' listings are left out, as unknown ones are: a host learns nothing about listings not theirs.
+    const visible = hasRole(actor, 'admin')
+      ? ids
+      : (
+          await Listing.find({ _id: { $in: ids }, hostId: actor.userId })
+            .select({ _id: 1 })
+            .lean<Array<Pick<ListingDocument, '_id'>>>()
+        ).map((listing) => listing._id);
+    const counted = await SavedListing.aggregate<{ _id: string; saves: number }>([
+      { $match: { listingId: { $in: visible } } },
+      { $group: { _id: '$listingId', saves: { $sum: 1 } } },
+    ]);
+    const saves = new Map(counted.map(({ _id, saves }) => [_id, saves]));
+    res.json({ counts: Object.fromEntries(visible.map((id) => [id, saves.get(id) ?? 0])) });
   });
 
   api.mount(app, savedListingsRoutes.save, async (req, res) => {

@@ -6,6 +6,7 @@ export const listingsRoutes: readonly RouteRule[] = [
   // The search service's reindex pages through every published listing.
   { method: 'GET', path: '/api/listings/published', access: anonymous },
   { method: 'GET', path: '/api/listings/saved', access: signedIn },
+  { method: 'GET', path: '/api/listings/saved/counts', access: anyOf('host', 'admin') },
   { method: 'GET', path: '/api/listings/mine', access: anyOf('host') },
   { method: 'GET', path: '/api/listings/moderation', access: anyOf('admin') },
   { method: 'GET', path: '/api/listings/photos/:file', access: anonymous },
