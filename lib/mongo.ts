@@ -13,3 +13,8 @@ export async function connectMongo(url: string, dbName: string): Promise<Connect
   await connection.asPromise();
   return connection;
 }
+
+/** Mongo's duplicate-key error: the document this write would create exists already. */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}

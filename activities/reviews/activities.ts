@@ -1,6 +1,7 @@
 import { domainEvent } from '@kvartirnsk/lib/events';
 import type { ReviewPublication, ReviewReminder } from '@kvartirnsk/workflows/reviews/contract';
-import { isDuplicateKey, reviewId, type ReviewModels } from './models';
+import { isDuplicateKey } from '@kvartirnsk/lib/mongo';
+import { reviewId, type ReviewModels } from './models';
 import { refreshRatings, REVIEWS_EVENT_SOURCE } from './ratings';
 
 export const REVIEW_EVENTS = {

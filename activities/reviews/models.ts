@@ -120,8 +120,3 @@ export function outboxModels({ Review, Rating, Reminder }: ReviewModels) {
 export async function initReviewModels(models: ReviewModels): Promise<void> {
   await Promise.all(outboxModels(models).map((model) => model.init()));
 }
-
-/** Mongo's duplicate-key error: the document this write would create exists already. */
-export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}

@@ -5,7 +5,8 @@ import {
   GUEST_RATING_CATEGORIES,
   type GuestRatingCategory,
 } from '@kvartirnsk/workflows/reviews/review-schemas';
-import { isDuplicateKey, ratingId, type RatingSubject, type ReviewModels } from './models';
+import { isDuplicateKey } from '@kvartirnsk/lib/mongo';
+import { ratingId, type RatingSubject, type ReviewModels } from './models';
 
 export const REVIEWS_EVENT_SOURCE = 'reviews';
 

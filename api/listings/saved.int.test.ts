@@ -103,6 +103,16 @@ it('saves a published listing once, however often it is saved, and shows it as g
   expect(after.body.next).toBeNull();
 });
 
+it('keeps one save of a listing that is saved many times at once', async () => {
+  const me = guest();
+  const id = await listing();
+
+  const answers = await Promise.all(Array.from({ length: 10 }, () => save(me, id)));
+
+  expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(204));
+  expect((await saved(me)).body.items.map((item: { listingId: string }) => item.listingId)).toEqual([id]);
+});
+
 it("keeps each user's saved listings apart and takes one off, twice without complaint", async () => {
   const me = guest();
   const someoneElse = guest();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ListingDocument, ListingModel } from '@kvartirnsk/activities/listings/listing';
 import { hasRole, requireActor, requireAnyRole } from '@kvartirnsk/lib/identity';
 import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
+import { isDuplicateKey } from '@kvartirnsk/lib/mongo';
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { conflict, notFound } from '@kvartirnsk/lib/problem';
 import { savedCountsSchema, savedPageSchema } from './openapi';
@@ -179,15 +180,18 @@ export function mountSavedListingsRoutes(
       res.status(204).end();
       return;
     }
-    // Checked before the write, so two saves at once can pass the bound by one: a bound, not a balance.
+    // Checked before the write, so saves at the same moment can pass the bound by a few: a bound, not a balance.
     if ((await SavedListing.countDocuments({ userId })) >= MAX_SAVED_LISTINGS)
       throw conflict('saved-limit', `At most ${MAX_SAVED_LISTINGS} listings can be saved; remove some first`);
-    // An upsert that only sets on insert: a save racing this one leaves the first save time.
+    // Only sets on insert, so a save racing this one keeps the first save time; when both try to insert, the
+    // loser's duplicate key means the listing is saved.
     await SavedListing.updateOne(
       { _id },
       { $setOnInsert: { userId, listingId: id, savedAt: new Date() } },
       { upsert: true },
-    );
+    ).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
     res.status(204).end();
   });
 
