@@ -194,6 +194,12 @@ export const journeys: Journey[] = [
     async run(browser) {
       const context = await newContext(browser);
       const page = await context.newPage();
+      const listingId = await demoListingId(REQUEST_LISTING);
+      // A visitor's ♡ asks them to sign in first, and brings them back.
+      await page.goto(`/listings/${listingId}`);
+      await page.getByTestId('save-listing-signin').click();
+      await page.waitForURL('**/signin?next=**');
+      assert.equal(new URL(page.url()).searchParams.get('next'), `/listings/${listingId}`);
       await signUp(page, newAccount());
       const { title } = DEMO_LISTINGS[REQUEST_LISTING].fields;
       await page.goto(`/search?city=${encodeURIComponent('Сочи')}`);
@@ -211,7 +217,6 @@ export const journeys: Journey[] = [
       await page.getByRole('button', { name: `Убрать: ${title}` }).click();
       await page.getByText('Здесь будут объявления, которые вы сохраните').waitFor();
 
-      const listingId = await demoListingId(REQUEST_LISTING);
       await page.goto(`/listings/${listingId}`);
       assert.equal(await page.getByTestId('save-listing').getAttribute('aria-pressed'), 'false');
       await page.getByTestId('save-listing').click();
