@@ -26,6 +26,5 @@ export const actions: Actions = {
     } catch (err) {
       return actionFailure(err, event.locals.locale);
     }
-    return { removed: listingId };
   },
 };

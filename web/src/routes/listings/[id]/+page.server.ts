@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
   });
   // Profiles are for signed-in users: visitors see the listing without its host's.
   const host = listing && event.locals.user ? ((await profileOf(event, listing.hostId)) ?? null) : null;
-  // Whether the reader saved it; null (no button) for visitors.
+  // Whether the reader saved it; null for visitors, whose ♡ asks them to sign in.
   const saved = listing && event.locals.user ? (await savedAmong(event, [id])).has(id) : null;
   const today = new Date().toISOString().slice(0, 10);
   const query = event.url.searchParams;
@@ -65,7 +65,6 @@ async function setSaved(event: Parameters<Actions[string]>[0], saved: boolean) {
   } catch (err) {
     return actionFailure(err, event.locals.locale, { form: 'save' });
   }
-  return { saved };
 }
 
 export const actions: Actions = {
