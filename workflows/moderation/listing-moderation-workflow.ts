@@ -132,13 +132,19 @@ export async function listingModerationWorkflow(input: ModerationInput): Promise
     return outcome === 'published' ? finishTellingHost('approved') : finish('superseded');
   }
 
+  // Admins see the revision awaiting review as soon as recordModeration writes it, and may decide before this
+  // workflow has heard the activity finish; so it takes decisions from before the write. Moderations recorded
+  // before this order replay the old one (patched).
+  const openForReviewFirst = patched('awaiting-review-before-recorded');
+  const awaitReview = () => advance('awaiting_review', `${state.failures.length} automated checks failed`);
+  if (openForReviewFirst) awaitReview();
   if (
     (await listings.recordModeration({ ...ref, status: 'awaiting_review', failures: state.failures })) ===
     'superseded'
   ) {
     return finish('superseded');
   }
-  advance('awaiting_review', `${state.failures.length} automated checks failed`);
+  if (!openForReviewFirst) awaitReview();
   const settled = () => adminAnswer !== undefined || superseded;
   if (!(await condition(settled, policy.escalateAfter))) {
     if ((await listings.escalate(ref)) === 'superseded') return finish('superseded');
