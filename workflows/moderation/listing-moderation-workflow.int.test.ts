@@ -1,4 +1,6 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { createListingActivities } from '@kvartirnsk/activities/listings/activities';
 import type { ListingDocument } from '@kvartirnsk/activities/listings/listing';
 import { MODERATION_ESCALATED_EVENT } from '@kvartirnsk/activities/listings/listing';
 import { LISTING_EVENTS } from '@kvartirnsk/lib/listing-events';
@@ -8,8 +10,11 @@ import {
   moderationScenarios,
   type ModerationTestbed,
   passingFields,
+  PHOTO_URLS,
+  SCENARIO_RULES,
   scenarioPhoto,
   startModerationTestbed,
+  tableCityContains,
   waitForStatus,
 } from './moderation-scenarios';
 
@@ -74,6 +79,54 @@ it('waits for an admin when the host is not trusted yet, and publishes on approv
   expect(listing.published?.revision).toBe(2);
   expect(eventTypes(listing)).toEqual([LISTING_EVENTS.published]);
   expect(notificationsOf(listingId)).toEqual([[listing.hostId, 'listing_approved', 1, undefined]]);
+});
+
+it('takes an approval given as soon as admins see the revision, before the workflow hears the write finish', async () => {
+  const real = createListingActivities({
+    Listing: tb.Listing,
+    cityContains: tableCityContains,
+    rules: SCENARIO_RULES,
+    urls: PHOTO_URLS,
+  });
+  let written!: () => void;
+  const shownToAdmins = new Promise<void>((resolve) => (written = resolve));
+  let letFinish!: () => void;
+  const mayFinish = new Promise<void>((resolve) => (letFinish = resolve));
+  // The write lands where the admin queue reads it; the activity's completion reaches the workflow later.
+  const heldAfterWriting: typeof real.recordModeration = async (input) => {
+    const outcome = await real.recordModeration(input);
+    written();
+    await mayFinish;
+    return outcome;
+  };
+  const { listing, moderation } = await tb.store.create(`host-${randomUUID()}`, passingFields(), [
+    scenarioPhoto(1),
+  ]);
+
+  const state = await tb.withWorker(
+    async () => {
+      const handle = await tb.startModeration(moderation!, {
+        autoPublish: 'trusted_hosts',
+        escalateAfter: '24 hours',
+      });
+      try {
+        await shownToAdmins;
+        expect((await listingOf(listing._id)).moderation.status).toBe('awaiting_review');
+        // Accepted (or refused) by the workflow while the activity still holds.
+        await handle.startUpdate(approveUpdate, {
+          args: [{ adminId: 'admin-1' }],
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+        });
+      } finally {
+        letFinish();
+      }
+      return handle.result();
+    },
+    { recordModeration: heldAfterWriting },
+  );
+
+  expect(state).toMatchObject({ status: 'approved', verdict: { by: 'admin', adminId: 'admin-1' } });
+  expect((await listingOf(listing._id)).published?.revision).toBe(2);
 });
 
 it('shows the failed checks to the admin, and the rejection reason to the host', async () => {

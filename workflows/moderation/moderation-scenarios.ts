@@ -3,7 +3,7 @@ import { type WorkflowHandleWithFirstExecutionRunId, WorkflowNotFoundError } fro
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
-import { createListingActivities } from '@kvartirnsk/activities/listings/activities';
+import { createListingActivities, type ListingActivities } from '@kvartirnsk/activities/listings/activities';
 import type { CityContains, ModerationRules } from '@kvartirnsk/activities/listings/checks';
 import {
   type ListingFields,
@@ -96,8 +96,11 @@ export interface ModerationTestbed {
   store: ListingStore;
   /** What the moderations asked the notification pool to deliver (a recording stand-in), in order. */
   notifications: NotifyInput[];
-  /** Runs `act` while a moderation worker with the real activities polls, and the notifications stand-in. */
-  withWorker<T>(act: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `act` while a moderation worker with the real activities (or, by name, `replacing` ones) polls, and the
+   * notifications stand-in.
+   */
+  withWorker<T>(act: () => Promise<T>, replacing?: Partial<ListingActivities>): Promise<T>;
   /** Starts a revision's moderation as the listings API does. */
   startModeration(toStart: ModerationToStart, policy: ModerationPolicy): Promise<ModerationHandle>;
   close(): Promise<void>;
@@ -134,13 +137,13 @@ function testbedOf(
     Listing,
     store: createListingStore({ Listing, nightlyPriceRange: SCENARIO_RULES.nightlyPriceRange }),
     notifications: notifier.sent,
-    async withWorker(act) {
+    async withWorker(act, replacing = {}) {
       const [worker, notificationWorker] = await Promise.all([
         Worker.create({
           connection: env.nativeConnection,
           taskQueue: SCENARIO_QUEUE,
           workflowBundle: bundle,
-          activities,
+          activities: { ...activities, ...replacing },
         }),
         Worker.create({
           connection: env.nativeConnection,
