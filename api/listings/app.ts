@@ -52,6 +52,7 @@ import {
 } from '@kvartirnsk/workflows/moderation/contract';
 import { listingModerationWorkflow } from '@kvartirnsk/workflows/moderation/listing-moderation-workflow';
 import {
+  listingIdsQuery,
   listingPageSchema,
   listingReadSchema,
   listingsComponents,
@@ -85,13 +86,10 @@ export const listingsRoutes = {
       .object({
         ...pageQuery,
         limit: z.coerce.number().int().min(1).max(1000).default(100),
-        ids: z
-          .string()
+        ids: listingIdsQuery
           .describe(
             'Only these listings (up to 100 ids, comma-separated); unpublished or unknown ones are left out',
           )
-          .transform((value) => value.split(','))
-          .pipe(z.array(z.uuid()).min(1).max(100))
           .optional(),
       })
       .strict(),

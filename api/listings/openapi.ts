@@ -55,6 +55,12 @@ export const publishedPageSchema = z.object({
   next: z.string().nullable(),
 });
 
+/** A query parameter of up to 100 listing ids, comma-separated. */
+export const listingIdsQuery = z
+  .string()
+  .transform((value) => value.split(','))
+  .pipe(z.array(z.uuid()).min(1).max(100));
+
 export const savedListingViewSchema = z.object({
   listingId: z.uuid(),
   savedAt: z.iso.datetime(),

@@ -7,7 +7,7 @@ import { defineRoute, type ServiceApi } from '@kvartirnsk/lib/openapi';
 import { isDuplicateKey } from '@kvartirnsk/lib/mongo';
 import { pageCursor } from '@kvartirnsk/lib/page-cursor';
 import { conflict, notFound } from '@kvartirnsk/lib/problem';
-import { savedCountsSchema, savedPageSchema } from './openapi';
+import { listingIdsQuery, savedCountsSchema, savedPageSchema } from './openapi';
 
 /**
  * Saved listings ("Избранное"): the flats a signed-in user keeps to come back to. One document per user and
@@ -47,11 +47,6 @@ const savedId = (userId: string, listingId: string) => `${userId}:${listingId}`;
 const savedCursor = pageCursor(z.object({ savedAt: z.iso.datetime(), listingId: z.uuid() }).strict());
 
 const listingIdParam = z.object({ id: z.uuid() }).strict();
-
-const listingIdsQuery = z
-  .string()
-  .transform((value) => value.split(','))
-  .pipe(z.array(z.uuid()).min(1).max(100));
 
 export const savedListingsRoutes = {
   list: defineRoute({
